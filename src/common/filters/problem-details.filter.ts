@@ -1,0 +1,83 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../errors/domain-error.js';
+import type { ErrorCode } from '../errors/error-codes.js';
+import { buildProblem, PROBLEM_CONTENT_TYPE } from '../errors/problem.js';
+
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  [HttpStatus.BAD_REQUEST]: 'VALIDATION_FAILED',
+  [HttpStatus.UNAUTHORIZED]: 'UNAUTHORIZED',
+  [HttpStatus.FORBIDDEN]: 'FORBIDDEN',
+  [HttpStatus.NOT_FOUND]: 'NOT_FOUND',
+  [HttpStatus.METHOD_NOT_ALLOWED]: 'METHOD_NOT_ALLOWED',
+  [HttpStatus.NOT_ACCEPTABLE]: 'NOT_ACCEPTABLE',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'UNSUPPORTED_MEDIA_TYPE',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'RATE_LIMITED',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'OVERLOADED',
+};
+
+interface Translated {
+  code: ErrorCode;
+  detail: string;
+  extras?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** Errors raised by Fastify itself (body parsing, content types) carry a 4xx `statusCode` and a safe message. */
+function isClientFrameworkError(error: unknown): error is Error & { statusCode: number } {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+function httpExceptionDetail(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+/**
+ * The one place that knows HTTP for errors: every exception becomes an RFC 9457 `application/problem+json`
+ * answer with a stable `code` and the request id. Unexpected errors are logged with their stack and answered
+ * with a generic 500 that reveals nothing internal.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { code, detail, extras, headers } = this.translate(exception);
+    const problem = buildProblem(code, detail, { instance: request.url.split('?')[0], requestId: request.id }, extras);
+    if (reply.sent) return;
+    void reply
+      .headers(headers ?? {})
+      .status(problem.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(problem));
+  }
+
+  private translate(exception: unknown): Translated {
+    if (exception instanceof DomainError) {
+      if (exception.code === 'INTERNAL_ERROR') this.logUnexpected(exception);
+      return { code: exception.code, detail: exception.message, extras: exception.details, headers: exception.headers };
+    }
+    if (exception instanceof HttpException) {
+      const code = CODE_BY_STATUS[exception.getStatus()];
+      if (code !== undefined) return { code, detail: httpExceptionDetail(exception) };
+    } else if (isClientFrameworkError(exception)) {
+      return { code: CODE_BY_STATUS[exception.statusCode] ?? 'VALIDATION_FAILED', detail: exception.message };
+    }
+    this.logUnexpected(exception);
+    return { code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred. Quote the request id when reporting it.' };
+  }
+
+  private logUnexpected(exception: unknown): void {
+    this.logger.error({ err: exception }, 'unhandled error');
+  }
+}

@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
+import { appConfig } from '../../config/app.config.js';
+import { requestIdOf } from '../http/request-id.js';
+
+/**
+ * JSON-lines logging through pino. Every line written while a request is handled carries its `reqId`
+ * (nestjs-pino keeps the request logger in AsyncLocalStorage). Secrets in headers are redacted.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [appConfig.KEY],
+      useFactory: (cfg: ConfigType<typeof appConfig>) => ({
+        // Nest 12's path-to-regexp 8 needs a named wildcard for the middleware to match every route.
+        forRoutes: ['*path'],
+        pinoHttp: {
+          level: cfg.logLevel,
+          genReqId: (req: IncomingMessage) => requestIdOf(req),
+          customProps: (req: IncomingMessage) => ({ requestId: requestIdOf(req) }),
+          redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+          serializers: {
+            req: (req: { id: string; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              url: req.url,
+            }),
+            res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+          },
+          customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+            error !== undefined || res.statusCode >= 500 ? 'error' : 'info',
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}
