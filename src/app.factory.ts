@@ -21,7 +21,12 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion(version)
     .setDescription(description)
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
-    .setContact('Link Preview Service maintainers', 'https://github.com/link-preview-service', '')
+    .setContact(
+      'Link Preview Service maintainers',
+      'https://github.com/link-preview-service',
+      'maintainers@link-preview.example',
+    )
+    .addTag('service', 'Service information and the sample route')
     .addServer('/', 'This server')
     .build();
   return SwaggerModule.createDocument(app, config, {
@@ -44,7 +49,6 @@ export async function createApp(rootModule: Type = AppModule): Promise<NestFasti
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

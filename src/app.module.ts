@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppController } from './app.controller.js';
+import { DrainState } from './common/lifecycle/drain-state.js';
 import { ProblemDetailsFilter } from './common/filters/problem-details.filter.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -11,6 +12,7 @@ import { appConfig } from './config/app.config.js';
   imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }), LoggingModule],
   controllers: [AppController],
   providers: [
+    DrainState,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
+import { installGracefulShutdown } from './common/lifecycle/graceful-shutdown.js';
 import { readAppConfig } from './config/app.config.js';
 import { validateEnvironment } from './config/configuration.js';
 
@@ -13,6 +14,7 @@ async function bootstrap(): Promise<void> {
   }
   const app = await createApp();
   const config = readAppConfig();
+  installGracefulShutdown(app, { delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs });
   await app.listen({ port: config.port, host: config.host });
 }
 

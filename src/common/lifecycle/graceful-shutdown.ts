@@ -1,0 +1,46 @@
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { DrainState } from './drain-state.js';
+
+/** Options of {@link installGracefulShutdown}. */
+export interface GracefulShutdownOptions {
+  /** How long to keep serving after the signal while readiness reports 503. @default 5000 */
+  delayMs: number;
+  /** Longest time the whole drain may take before the process exits with code 1. @default 15000 */
+  timeoutMs: number;
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
+/**
+ * On SIGTERM/SIGINT: mark the app draining, keep serving for `delayMs`, then close the app (in-flight requests
+ * finish, every `onModuleDestroy` runs) and exit 0. Nest's own shutdown hooks re-raise the signal instead, which
+ * ends the process with a signal rather than exit code 0, so this replaces them.
+ */
+export function installGracefulShutdown(app: INestApplication, options: GracefulShutdownOptions): void {
+  const logger = new Logger('Shutdown');
+  let started = false;
+  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
+    if (started) return;
+    started = true;
+    logger.log(`received ${signal}: draining for ${options.delayMs} ms, then closing`);
+    const force = setTimeout(() => {
+      logger.error(`drain took longer than ${options.timeoutMs} ms: exiting`);
+      process.exit(1);
+    }, options.timeoutMs);
+    force.unref();
+    app.get(DrainState).startDraining();
+    await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    await app.close();
+    logger.log('closed');
+    process.exit(0);
+  };
+  for (const signal of SIGNALS) {
+    process.once(signal, (received: NodeJS.Signals) => {
+      shutdown(received).catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+    });
+  }
+}
