@@ -8,6 +8,8 @@ export interface GracefulShutdownOptions {
   delayMs: number;
   /** Longest time the whole drain may take before the process exits with code 1. @default 15000 */
   timeoutMs: number;
+  /** Ends the process; tests pass their own. @default process.exit */
+  exit?: (code: number) => void;
 }
 
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
@@ -16,9 +18,11 @@ const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
  * On SIGTERM/SIGINT: mark the app draining, keep serving for `delayMs`, then close the app (in-flight requests
  * finish, every `onModuleDestroy` runs) and exit 0. Nest's own shutdown hooks re-raise the signal instead, which
  * ends the process with a signal rather than exit code 0, so this replaces them.
+ * @returns a function that removes the signal handlers
  */
-export function installGracefulShutdown(app: INestApplication, options: GracefulShutdownOptions): void {
+export function installGracefulShutdown(app: INestApplication, options: GracefulShutdownOptions): () => void {
   const logger = new Logger('Shutdown');
+  const exit = options.exit ?? ((code: number) => process.exit(code));
   let started = false;
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     if (started) return;
@@ -26,21 +30,24 @@ export function installGracefulShutdown(app: INestApplication, options: Graceful
     logger.log(`received ${signal}: draining for ${options.delayMs} ms, then closing`);
     const force = setTimeout(() => {
       logger.error(`drain took longer than ${options.timeoutMs} ms: exiting`);
-      process.exit(1);
+      exit(1);
     }, options.timeoutMs);
     force.unref();
     app.get(DrainState).startDraining();
     await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     await app.close();
+    clearTimeout(force);
     logger.log('closed');
-    process.exit(0);
+    exit(0);
   };
-  for (const signal of SIGNALS) {
-    process.once(signal, (received: NodeJS.Signals) => {
-      shutdown(received).catch((error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      });
+  const onSignal = (received: NodeJS.Signals): void => {
+    shutdown(received).catch((error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      exit(1);
     });
-  }
+  };
+  for (const signal of SIGNALS) process.once(signal, onSignal);
+  return () => {
+    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+  };
 }
