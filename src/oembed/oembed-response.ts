@@ -9,11 +9,11 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateIf,
   validate,
 } from 'class-validator';
 import secureJsonParse from 'secure-json-parse';
-import { IsHttpUrl } from '../common/validation/is-http-url.decorator.js';
 import { parseOembedXml } from './oembed-xml.js';
 
 /** The four resource types of oEmbed 1.0. */
@@ -43,6 +43,23 @@ export const OEMBED_FIELDS = [
 ] as const;
 
 const URL_FIELDS = ['url', 'author_url', 'provider_url', 'thumbnail_url'] as const;
+
+/** Whether `value` is an absolute http(s) URL with a host (what every URL field of an answer must be). */
+export function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const IsHttpUrl = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isHttpUrl',
+    validator: { validate: isHttpUrl, defaultMessage: () => '$property must be an absolute http(s) URL' },
+  });
 
 /** XML answers carry every value as text, and some JSON providers quote their numbers. */
 const ToNumber = () =>
