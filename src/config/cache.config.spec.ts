@@ -1,0 +1,70 @@
+import { readCacheConfig } from './cache.config.js';
+import { ConfigError } from './env.js';
+
+describe('readCacheConfig', () => {
+  it('has the documented defaults', () => {
+    expect(readCacheConfig({})).toEqual({
+      store: 'memory',
+      ttlSeconds: 3600,
+      staleSeconds: 86_400,
+      errorTtlSeconds: 60,
+      memoryMaxItems: 10_000,
+      fileDir: '.cache/previews',
+      fileMaxItems: 100_000,
+      memcachedServers: ['127.0.0.1:11211'],
+      keyPrefix: 'lps:',
+    });
+  });
+
+  it('reads every variable', () => {
+    const env = {
+      CACHE_STORE: 'Memcached',
+      CACHE_TTL_SECONDS: '60',
+      CACHE_STALE_SECONDS: '0',
+      CACHE_ERROR_TTL_SECONDS: '5',
+      CACHE_MEMORY_MAX_ITEMS: '10',
+      CACHE_FILE_DIR: '/var/cache/lps',
+      CACHE_FILE_MAX_ITEMS: '20',
+      MEMCACHED_SERVERS: ' mc-1:11211 , 10.0.0.2:11212,[::1]:11213',
+      CACHE_KEY_PREFIX: 'preview/',
+    };
+    expect(readCacheConfig(env)).toEqual({
+      store: 'memcached',
+      ttlSeconds: 60,
+      staleSeconds: 0,
+      errorTtlSeconds: 5,
+      memoryMaxItems: 10,
+      fileDir: '/var/cache/lps',
+      fileMaxItems: 20,
+      memcachedServers: ['mc-1:11211', '10.0.0.2:11212', '[::1]:11213'],
+      keyPrefix: 'preview/',
+    });
+  });
+
+  it.each([
+    ['CACHE_STORE', 'redis', 'memory, file, memcached'],
+    ['CACHE_TTL_SECONDS', '0', 'an integer from 1 to 31536000'],
+    ['CACHE_STALE_SECONDS', '-1', 'an integer from 0 to 31536000'],
+    ['CACHE_ERROR_TTL_SECONDS', '1h', 'an integer from 0 to 86400'],
+    ['CACHE_MEMORY_MAX_ITEMS', '0', 'an integer from 1 to 16777216'],
+    ['CACHE_FILE_MAX_ITEMS', '0', 'an integer from 1 to 10000000'],
+  ])('refuses %s=%p naming what is allowed', (variable, value, allowed) => {
+    expect(() => readCacheConfig({ [variable]: value })).toThrow(new ConfigError(variable, value, allowed));
+  });
+
+  it.each(['localhost', 'mc:0', 'mc:99999', 'mc 1:11211'])('refuses %p in MEMCACHED_SERVERS', (server) => {
+    expect(() => readCacheConfig({ MEMCACHED_SERVERS: `127.0.0.1:11211,${server}` })).toThrow(
+      new ConfigError('MEMCACHED_SERVERS', server, 'comma-separated host:port pairs'),
+    );
+  });
+
+  it.each(['has space', 'tab\there', 'é:', 'x'.repeat(33)])('refuses %p as a key prefix', (prefix) => {
+    expect(() => readCacheConfig({ CACHE_KEY_PREFIX: prefix })).toThrow(
+      new ConfigError('CACHE_KEY_PREFIX', prefix, 'at most 32 printable ASCII characters without spaces'),
+    );
+  });
+
+  it('accepts a key prefix of 32 printable characters', () => {
+    expect(readCacheConfig({ CACHE_KEY_PREFIX: 'p'.repeat(32) }).keyPrefix).toBe('p'.repeat(32));
+  });
+});

@@ -1,0 +1,40 @@
+import { registerAs } from '@nestjs/config';
+import { ConfigError, int, isHostPort, list, oneOf, str, type Env } from './env.js';
+
+export const CACHE_STORES = ['memory', 'file', 'memcached'] as const;
+export type CacheStoreKind = (typeof CACHE_STORES)[number];
+
+const DAY_SECONDS = 86_400;
+const YEAR_SECONDS = 365 * DAY_SECONDS;
+
+/** Printable ASCII without spaces: the prefix goes into memcached keys, which allow neither spaces nor controls. */
+const KEY_PREFIX_PATTERN = /^[\x21-\x7e]{1,32}$/;
+
+function keyPrefix(env: Env): string {
+  const value = str(env, 'CACHE_KEY_PREFIX', 'lps:');
+  if (!KEY_PREFIX_PATTERN.test(value)) {
+    throw new ConfigError('CACHE_KEY_PREFIX', value, 'at most 32 printable ASCII characters without spaces');
+  }
+  return value;
+}
+
+/** Which cache store serves previews, how long entries live, and where each store keeps them. */
+export function readCacheConfig(env: Env = process.env) {
+  return {
+    store: oneOf(env, 'CACHE_STORE', CACHE_STORES, 'memory'),
+    ttlSeconds: int(env, 'CACHE_TTL_SECONDS', { default: 3600, min: 1, max: YEAR_SECONDS }),
+    staleSeconds: int(env, 'CACHE_STALE_SECONDS', { default: DAY_SECONDS, min: 0, max: YEAR_SECONDS }),
+    errorTtlSeconds: int(env, 'CACHE_ERROR_TTL_SECONDS', { default: 60, min: 0, max: DAY_SECONDS }),
+    memoryMaxItems: int(env, 'CACHE_MEMORY_MAX_ITEMS', { default: 10_000, min: 1, max: 16_777_216 }),
+    fileDir: str(env, 'CACHE_FILE_DIR', '.cache/previews'),
+    fileMaxItems: int(env, 'CACHE_FILE_MAX_ITEMS', { default: 100_000, min: 1, max: 10_000_000 }),
+    memcachedServers: list(env, 'MEMCACHED_SERVERS', ['127.0.0.1:11211'], {
+      test: isHostPort,
+      allowed: 'comma-separated host:port pairs',
+    }),
+    keyPrefix: keyPrefix(env),
+  };
+}
+
+export const cacheConfig = registerAs('cache', () => readCacheConfig());
+export type CacheConfig = ReturnType<typeof readCacheConfig>;
