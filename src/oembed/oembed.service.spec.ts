@@ -1,0 +1,364 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { readOembedConfig } from '../config/oembed.config.js';
+import { OembedHttp, type OembedHttpAnswer, type OembedHttpOptions } from './oembed-http.js';
+import { OembedService } from './oembed.service.js';
+import { ProviderRegistry } from './provider-registry.js';
+
+interface Reply {
+  status?: number;
+  type?: string;
+  body: string;
+}
+
+const VIDEO = {
+  type: 'video',
+  version: '1.0',
+  title: 'A talk',
+  author_name: 'Ada',
+  author_url: 'https://video.example/ada',
+  provider_name: 'Video Example',
+  provider_url: 'https://video.example/',
+  html: '<iframe src="https://video.example/embed/1"></iframe>',
+  width: 1280,
+  height: 720,
+  thumbnail_url: '/t/1.jpg',
+  thumbnail_width: 320,
+  thumbnail_height: 180,
+};
+
+const json = (value: unknown): Reply => ({ type: 'application/json', body: JSON.stringify(value) });
+const xml = (body: string): Reply => ({ type: 'text/xml', body });
+
+const ROUTES: Record<string, Reply> = {
+  '/oembed/video': json(VIDEO),
+  '/graph/oembed_post': json({ ...VIDEO, type: 'rich', provider_name: 'Facebook', html: '<div>post</div>' }),
+  '/graph/instagram_oembed': json({ ...VIDEO, type: 'rich', provider_name: 'Instagram', html: '<div>ig</div>' }),
+  '/oembed/broken': { status: 500, type: 'application/json', body: '{}' },
+  '/discovered.json': json({ ...VIDEO, provider_name: 'Some Site' }),
+  '/discovered.xml': xml(
+    '<?xml version="1.0"?><oembed><type>photo</type><version>1.0</version><url>https://site.example/p.jpg</url>' +
+      '<width>800</width><height>600</height><title>A &amp; B</title></oembed>',
+  ),
+  '/bomb.xml': xml(
+    '<?xml version="1.0"?><!DOCTYPE oembed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>' +
+      '<oembed><type>link</type><version>1.0</version><title>&b;</title></oembed>',
+  ),
+  '/wrong-type.json': json({ ...VIDEO, type: 'movie' }),
+  '/no-version.json': json({ ...VIDEO, version: undefined }),
+  '/js-thumbnail.json': json({ ...VIDEO, thumbnail_url: 'javascript:alert(1)' }),
+  '/not-json': { type: 'text/html', body: '<html><body>hello</body></html>' },
+  '/huge.json': json({ ...VIDEO, title: 'x'.repeat(300 * 1024) }),
+};
+
+/**
+ * Stand-in for the safe fetcher until it lands: reads only from the loopback server of this spec.
+ */
+class LoopbackHttp extends OembedHttp {
+  async fetch(url: string, options: OembedHttpOptions): Promise<OembedHttpAnswer> {
+    if (new URL(url).hostname !== '127.0.0.1') throw new Error('loopback only');
+    const response = await fetch(url, { signal: options.signal, redirect: 'manual' });
+    const body = await response.text();
+    const truncated = Buffer.byteLength(body) > options.maxBytes;
+    return {
+      finalUrl: url,
+      status: response.status,
+      body: truncated ? body.slice(0, options.maxBytes) : body,
+      truncated,
+    };
+  }
+}
+
+describe('OembedService', () => {
+  let server: Server;
+  let base: string;
+  let requests: string[];
+  let registry: ProviderRegistry;
+  let logs: string[];
+
+  beforeAll(async () => {
+    server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      requests.push(req.url ?? '');
+      const reply = ROUTES[new URL(req.url ?? '/', 'http://x').pathname] ?? { status: 404, body: 'not found' };
+      res.writeHead(reply.status ?? 200, { 'content-type': reply.type ?? 'text/plain' }).end(reply.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    registry = new ProviderRegistry([
+      {
+        provider_name: 'Video Example',
+        provider_url: 'https://video.example/',
+        endpoints: [{ schemes: ['https://video.example/watch/*'], url: `${base}/oembed/video` }],
+      },
+      {
+        provider_name: 'Facebook',
+        provider_url: 'https://www.facebook.com/',
+        endpoints: [{ schemes: ['https://www.facebook.com/*/posts/*'], url: `${base}/graph/oembed_post` }],
+      },
+      {
+        provider_name: 'Instagram',
+        provider_url: 'https://instagram.com',
+        endpoints: [{ schemes: ['https://www.instagram.com/p/*'], url: `${base}/graph/instagram_oembed` }],
+      },
+      {
+        provider_name: 'Broken',
+        provider_url: 'https://broken.example/',
+        endpoints: [{ schemes: ['https://broken.example/*'], url: `${base}/oembed/broken` }],
+      },
+    ]);
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  });
+
+  beforeEach(() => {
+    requests = [];
+    logs = [];
+    for (const level of ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'] as const) {
+      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => {
+        logs.push(args.map(String).join(' '));
+      });
+    }
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  function service(tokens = 'facebook:111|fbsecret,instagram:222|igsecret'): OembedService {
+    return new OembedService(new LoopbackHttp(), readOembedConfig({ OEMBED_PROVIDER_TOKENS: tokens }), registry);
+  }
+
+  const link = (path: string, format: 'json' | 'xml' = 'json') => ({ url: `${base}${path}`, format });
+  const page = 'https://video.example/watch/1';
+
+  describe('forPage', () => {
+    it('asks the registry provider with url, format and sizes, and keeps its html', async () => {
+      const result = await service().forPage(page, [link('/discovered.json')], { maxwidth: 640, maxheight: 480 });
+      expect(result).toEqual({
+        type: 'video',
+        title: 'A talk',
+        authorName: 'Ada',
+        authorUrl: 'https://video.example/ada',
+        providerName: 'Video Example',
+        providerUrl: 'https://video.example/',
+        html: '<iframe src="https://video.example/embed/1"></iframe>',
+        width: 1280,
+        height: 720,
+        thumbnailUrl: `${base}/t/1.jpg`,
+      });
+      expect(requests).toEqual([
+        `/oembed/video?url=${encodeURIComponent(page)}&format=json&maxwidth=640&maxheight=480`,
+      ]);
+    });
+
+    it('uses a discovered JSON endpoint when no registry provider serves the page, without its html', async () => {
+      const result = await service().forPage('https://site.example/post', [link('/discovered.json')]);
+      expect(result).toEqual({
+        type: 'video',
+        title: 'A talk',
+        authorName: 'Ada',
+        authorUrl: 'https://video.example/ada',
+        providerName: 'Some Site',
+        providerUrl: 'https://video.example/',
+        width: 1280,
+        height: 720,
+        thumbnailUrl: `${base}/t/1.jpg`,
+      });
+      expect(requests).toEqual(['/discovered.json']);
+    });
+
+    it('falls back to the discovered endpoint when the registry provider fails', async () => {
+      const result = await service().forPage('https://broken.example/x', [link('/discovered.xml', 'xml')]);
+      expect(result).toEqual({ type: 'photo', title: 'A & B', width: 800, height: 600 });
+      expect(requests).toEqual(['/oembed/broken?url=https%3A%2F%2Fbroken.example%2Fx&format=json', '/discovered.xml']);
+      expect(logs).toEqual([`oEmbed answer from ${base}/oembed/broken dropped: status 500`]);
+    });
+
+    it('prefers a JSON discovery link over an XML one', async () => {
+      await service().forPage('https://site.example/post', [link('/discovered.xml', 'xml'), link('/discovered.json')]);
+      expect(requests).toEqual(['/discovered.json']);
+    });
+
+    it('passes maxwidth and maxheight to a discovered endpoint', async () => {
+      await service().forPage('https://site.example/post', [link('/discovered.json?url=u&format=json')], {
+        maxwidth: 300,
+      });
+      expect(requests).toEqual(['/discovered.json?url=u&format=json&maxwidth=300']);
+    });
+
+    it('refuses an XML answer with an entity bomb without expanding it', async () => {
+      const result = await service().forPage('https://site.example/post', [link('/bomb.xml', 'xml')]);
+      expect(result).toBeUndefined();
+      expect(logs).toEqual([`oEmbed answer from ${base}/bomb.xml dropped: not an oEmbed xml document`]);
+    });
+
+    it.each([
+      ['/wrong-type.json', 'invalid answer: type'],
+      ['/no-version.json', 'invalid answer: version'],
+      ['/js-thumbnail.json', 'invalid answer: thumbnail_url'],
+      ['/not-json', 'not an oEmbed json document'],
+      ['/huge.json', 'larger than 262144 bytes'],
+      ['/missing.json', 'status 404'],
+    ])('drops the answer of %s and logs why at debug level', async (path, reason) => {
+      const result = await service().forPage('https://site.example/post', [link(path)]);
+      expect(result).toBeUndefined();
+      expect(logs).toEqual([`oEmbed answer from ${base}${path} dropped: ${reason}`]);
+      expect(Logger.prototype.debug).toHaveBeenCalledTimes(1);
+    });
+
+    it('tries at most two discovered endpoints', async () => {
+      const links = [link('/missing.json'), link('/not-json'), link('/discovered.json')];
+      expect(await service().forPage('https://site.example/post', links)).toBeUndefined();
+      expect(requests).toEqual(['/missing.json', '/not-json']);
+    });
+
+    it('ignores discovered links that are not http(s) URLs', async () => {
+      const links = [
+        { url: 'file:///etc/passwd', format: 'json' as const },
+        { url: 'not a url', format: 'json' as const },
+      ];
+      expect(await service().forPage('https://site.example/post', links)).toBeUndefined();
+      expect(requests).toEqual([]);
+    });
+
+    it('returns nothing for a page without registry provider or discovery links', async () => {
+      expect(await service().forPage('https://site.example/post', [])).toBeUndefined();
+      expect(requests).toEqual([]);
+    });
+
+    it('lets the caller abort the request', async () => {
+      const controller = new AbortController();
+      controller.abort();
+      await expect(service().forPage(page, [], { signal: controller.signal })).rejects.toThrow('aborted');
+    });
+  });
+
+  describe('provider credentials', () => {
+    it('sends the Facebook token as access_token and never logs it', async () => {
+      const result = await service().forPage('https://www.facebook.com/ada/posts/1', []);
+      expect(result).toEqual({
+        type: 'rich',
+        title: 'A talk',
+        authorName: 'Ada',
+        authorUrl: 'https://video.example/ada',
+        providerName: 'Facebook',
+        providerUrl: 'https://video.example/',
+        html: '<div>post</div>',
+        width: 1280,
+        height: 720,
+        thumbnailUrl: `${base}/t/1.jpg`,
+      });
+      expect(requests).toEqual([
+        '/graph/oembed_post?url=https%3A%2F%2Fwww.facebook.com%2Fada%2Fposts%2F1&format=json&access_token=111%7Cfbsecret',
+      ]);
+    });
+
+    it('sends the Instagram token as access_token', async () => {
+      await service().forPage('https://www.instagram.com/p/abc', []);
+      expect(requests).toEqual([
+        '/graph/instagram_oembed?url=https%3A%2F%2Fwww.instagram.com%2Fp%2Fabc&format=json&access_token=222%7Cigsecret',
+      ]);
+    });
+
+    it('sends no token to other providers', async () => {
+      await service().forPage(page, []);
+      expect(requests).toEqual([`/oembed/video?url=${encodeURIComponent(page)}&format=json`]);
+    });
+
+    it('skips a provider that needs a token when none is configured', async () => {
+      expect(
+        await service('instagram:222|igsecret').forPage('https://www.facebook.com/ada/posts/1', []),
+      ).toBeUndefined();
+      expect(requests).toEqual([]);
+      expect(logs).toEqual(['oEmbed provider Facebook skipped: OEMBED_PROVIDER_TOKENS has no token for it']);
+    });
+
+    it('logs a failing credentialed endpoint without its query', async () => {
+      const broken = new ProviderRegistry([
+        {
+          provider_name: 'Instagram',
+          provider_url: 'https://instagram.com',
+          endpoints: [{ schemes: ['https://www.instagram.com/p/*'], url: `${base}/oembed/broken` }],
+        },
+      ]);
+      const oembed = new OembedService(
+        new LoopbackHttp(),
+        readOembedConfig({ OEMBED_PROVIDER_TOKENS: 'instagram:222|igsecret' }),
+        broken,
+      );
+      expect(await oembed.forPage('https://www.instagram.com/p/abc', [])).toBeUndefined();
+      expect(logs).toEqual([`oEmbed answer from ${base}/oembed/broken dropped: status 500`]);
+      expect(logs.join('\n')).not.toContain('igsecret');
+    });
+  });
+
+  describe('answerFor', () => {
+    const preview = {
+      url: 'https://site.example/post',
+      title: 'How link previews work',
+      author: 'Ada Lovelace',
+      siteName: 'Site Example',
+      images: [{ url: 'https://site.example/cover.jpg', width: 1200, height: 630 }],
+    };
+
+    it('answers with the registry provider answer when no sizes are asked for', async () => {
+      expect(await service().answerFor(page, { url: page })).toEqual({
+        ...VIDEO,
+        thumbnail_url: `${base}/t/1.jpg`,
+      });
+    });
+
+    it('asks the provider for the sizes and clamps the ones it ignored', async () => {
+      expect(await service().answerFor(page, { url: page }, { maxwidth: 640, maxheight: 640 })).toEqual({
+        ...VIDEO,
+        width: 640,
+        height: 360,
+        thumbnail_url: `${base}/t/1.jpg`,
+      });
+      expect(requests).toEqual([
+        `/oembed/video?url=${encodeURIComponent(page)}&format=json&maxwidth=640&maxheight=640`,
+      ]);
+    });
+
+    it('builds a link answer from the preview for other URLs', async () => {
+      expect(await service().answerFor(preview.url, preview)).toEqual({
+        type: 'link',
+        version: '1.0',
+        title: 'How link previews work',
+        author_name: 'Ada Lovelace',
+        provider_name: 'Site Example',
+        provider_url: 'https://site.example',
+        thumbnail_url: 'https://site.example/cover.jpg',
+        thumbnail_width: 1200,
+        thumbnail_height: 630,
+      });
+      expect(requests).toEqual([]);
+    });
+
+    it('leaves out a thumbnail larger than maxwidth × maxheight', async () => {
+      expect(await service().answerFor(preview.url, preview, { maxwidth: 600, maxheight: 600 })).toEqual({
+        type: 'link',
+        version: '1.0',
+        title: 'How link previews work',
+        author_name: 'Ada Lovelace',
+        provider_name: 'Site Example',
+        provider_url: 'https://site.example',
+      });
+    });
+
+    it('falls back to a link answer when the registry provider fails', async () => {
+      expect(
+        await service().answerFor('https://broken.example/x', { url: 'https://broken.example/x', title: 'X' }),
+      ).toEqual({
+        type: 'link',
+        version: '1.0',
+        title: 'X',
+        provider_url: 'https://broken.example',
+      });
+    });
+  });
+});

@@ -1,0 +1,174 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DomainError } from '../common/errors/domain-error.js';
+import { oembedConfig, OEMBED_CREDENTIAL_PROVIDERS, type OembedCredentialProvider } from '../config/oembed.config.js';
+import type { OembedAnswerDto } from './dto/oembed-answer.dto.js';
+import {
+  type PreviewLike,
+  type PreviewOembed,
+  type SizeBounds,
+  toLinkAnswer,
+  toPreviewOembed,
+  toProviderAnswer,
+} from './oembed-mapping.js';
+import { OembedHttp } from './oembed-http.js';
+import { type OembedResponse, readOembedResponse } from './oembed-response.js';
+import { ProviderRegistry, type ProviderMatch } from './provider-registry.js';
+
+/** Largest oEmbed answer read, in decoded bytes. */
+export const OEMBED_MAX_BYTES = 256 * 1024;
+
+/** Discovered endpoints tried per page at most (the first JSON one, then the next). */
+const MAX_DISCOVERED_TRIES = 2;
+
+/** How each credentialed provider wants its token: Meta's Graph oEmbed reads the `access_token` query parameter. */
+const CREDENTIAL_PARAMETER: Record<OembedCredentialProvider, string> = {
+  facebook: 'access_token',
+  instagram: 'access_token',
+};
+
+/** An oEmbed endpoint a page advertises with `<link rel="alternate" type="application/json+oembed">` (or `xml+oembed`). */
+export interface DiscoveredOembedLink {
+  /** Absolute endpoint URL, usually with `url` and `format` already in its query. */
+  url: string;
+  format: 'json' | 'xml';
+}
+
+/** Options of {@link OembedService.forPage} and {@link OembedService.answerFor}. */
+export interface OembedOptions extends SizeBounds {
+  /** Aborts the provider request (the preview's overall deadline). @default none */
+  signal?: AbortSignal;
+}
+
+interface Request {
+  url: URL;
+  format: 'json' | 'xml';
+  /** Whether the endpoint is from the bundled registry (only then is its html trusted). */
+  trusted: boolean;
+}
+
+function isCredentialProvider(name: string): name is OembedCredentialProvider {
+  return (OEMBED_CREDENTIAL_PROVIDERS as readonly string[]).includes(name);
+}
+
+/** The endpoint without its query: what may be logged, since the query can hold an access token. */
+function loggable(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+function setSizes(url: URL, bounds: SizeBounds): void {
+  if (bounds.maxwidth !== undefined) url.searchParams.set('maxwidth', String(bounds.maxwidth));
+  if (bounds.maxheight !== undefined) url.searchParams.set('maxheight', String(bounds.maxheight));
+}
+
+/**
+ * Finds and reads the oEmbed answer for a page: from the bundled provider registry first, else from the endpoints
+ * the page itself advertises. Every request goes through {@link OembedHttp}, the safe fetcher (same SSRF rules), capped at
+ * {@link OEMBED_MAX_BYTES}. A bad or failed answer never fails a preview: it is dropped and logged at debug level.
+ */
+@Injectable()
+export class OembedService {
+  private readonly logger = new Logger(OembedService.name);
+
+  constructor(
+    private readonly http: OembedHttp,
+    @Inject(oembedConfig.KEY) private readonly config: ConfigType<typeof oembedConfig>,
+    private readonly registry: ProviderRegistry,
+  ) {}
+
+  /**
+   * The preview's `oembed` field for a page.
+   * @param pageUrl the page's URL (its final URL after redirects)
+   * @param discovered the oEmbed links found in the page; JSON ones are preferred
+   * @returns the mapped answer, `undefined` when there is none or it is unusable
+   */
+  async forPage(
+    pageUrl: string,
+    discovered: readonly DiscoveredOembedLink[],
+    options: OembedOptions = {},
+  ): Promise<PreviewOembed | undefined> {
+    const match = this.registry.find(pageUrl);
+    if (match !== undefined) {
+      const request = this.registryRequest(match, pageUrl, options);
+      const response = request && (await this.read(request, options.signal));
+      if (response !== undefined) return toPreviewOembed(response, true);
+    }
+    const candidates = [...discovered]
+      .sort((a, b) => Number(a.format !== 'json') - Number(b.format !== 'json'))
+      .slice(0, MAX_DISCOVERED_TRIES);
+    for (const link of candidates) {
+      const request = this.discoveredRequest(link, options);
+      const response = request && (await this.read(request, options.signal));
+      if (response !== undefined) return toPreviewOembed(response, false);
+    }
+    return undefined;
+  }
+
+  /**
+   * The service's own oEmbed 1.0 answer for `GET /v1/oembed`: a registry provider's answer (asked for the sizes,
+   * clamped to them if it ignored them), otherwise a `link` answer built from the page's preview.
+   */
+  async answerFor(pageUrl: string, preview: PreviewLike, options: OembedOptions = {}): Promise<OembedAnswerDto> {
+    const match = this.registry.find(pageUrl);
+    const request = match && this.registryRequest(match, pageUrl, options);
+    const response = request && (await this.read(request, options.signal));
+    return response === undefined ? toLinkAnswer(preview, options) : toProviderAnswer(response, options);
+  }
+
+  private registryRequest(match: ProviderMatch, pageUrl: string, bounds: SizeBounds): Request | undefined {
+    const url = new URL(match.endpoint);
+    url.searchParams.set('url', pageUrl);
+    url.searchParams.set('format', match.format);
+    setSizes(url, bounds);
+    const provider = match.providerName.toLowerCase();
+    if (isCredentialProvider(provider)) {
+      const token = this.config.providerTokens[provider];
+      if (token === undefined) {
+        this.logger.debug(`oEmbed provider ${match.providerName} skipped: OEMBED_PROVIDER_TOKENS has no token for it`);
+        return undefined;
+      }
+      url.searchParams.set(CREDENTIAL_PARAMETER[provider], token);
+    }
+    return { url, format: match.format, trusted: true };
+  }
+
+  private discoveredRequest(link: DiscoveredOembedLink, bounds: SizeBounds): Request | undefined {
+    let url: URL;
+    try {
+      url = new URL(link.url);
+    } catch {
+      return undefined;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    setSizes(url, bounds);
+    return { url, format: link.format, trusted: false };
+  }
+
+  /** Fetches and validates one answer; `undefined` (logged at debug, without the query) when unusable. */
+  private async read(request: Request, signal: AbortSignal | undefined): Promise<OembedResponse | undefined> {
+    const endpoint = loggable(request.url);
+    let reason: string;
+    try {
+      const answer = await this.http.fetch(request.url.href, {
+        mode: request.format === 'json' ? 'json' : 'xml',
+        maxBytes: OEMBED_MAX_BYTES,
+        signal,
+      });
+      if (answer.status !== 200) {
+        reason = `status ${answer.status}`;
+      } else if (answer.truncated) {
+        reason = `larger than ${OEMBED_MAX_BYTES} bytes`;
+      } else {
+        const result = await readOembedResponse(answer.body, request.format, answer.finalUrl);
+        if (result.ok) return result.response;
+        reason = result.reason;
+      }
+    } catch (error) {
+      // The caller gave up (deadline, client gone): not a property of the answer, so let it through.
+      if (signal?.aborted) throw error;
+      reason = error instanceof DomainError ? error.code : 'fetch failed';
+    }
+    this.logger.debug(`oEmbed answer from ${endpoint} dropped: ${reason}`);
+    return undefined;
+  }
+}
