@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error.js';
 import { readOembedConfig } from '../config/oembed.config.js';
 import { OembedHttp, type OembedHttpAnswer, type OembedHttpOptions } from './oembed-http.js';
 import { OembedService } from './oembed.service.js';
@@ -208,6 +209,29 @@ describe('OembedService', () => {
       expect(result).toBeUndefined();
       expect(logs).toEqual([`oEmbed answer from ${base}${path} dropped: ${reason}`]);
       expect(Logger.prototype.debug).toHaveBeenCalledTimes(1);
+    });
+
+    it('drops an endpoint that cannot be reached', async () => {
+      const result = await service().forPage('https://site.example/post', [
+        { url: 'http://127.0.0.1:1/oembed?url=x', format: 'json' },
+      ]);
+      expect(result).toBeUndefined();
+      expect(logs).toEqual(['oEmbed answer from http://127.0.0.1:1/oembed dropped: fetch failed']);
+    });
+
+    it('logs the code of a refused request, never its message or query', async () => {
+      class RefusingHttp extends OembedHttp {
+        fetch(url: string): Promise<OembedHttpAnswer> {
+          return Promise.reject(new DomainError('BLOCKED_DESTINATION', `refused ${url}`, { details: { url } }));
+        }
+      }
+      const oembed = new OembedService(
+        new RefusingHttp(),
+        readOembedConfig({ OEMBED_PROVIDER_TOKENS: 'facebook:111|fbsecret' }),
+        registry,
+      );
+      expect(await oembed.forPage('https://www.facebook.com/ada/posts/1', [])).toBeUndefined();
+      expect(logs).toEqual([`oEmbed answer from ${base}/graph/oembed_post dropped: BLOCKED_DESTINATION`]);
     });
 
     it('tries at most two discovered endpoints', async () => {
