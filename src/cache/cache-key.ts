@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { CACHE_SCHEMA_VERSION } from './cache-entry.js';
+
+/** memcached refuses keys over 250 bytes. */
+export const MAX_KEY_BYTES = 250;
+
+/** Keys a store accepts as they are: printable ASCII without spaces (memcached's rule), short enough. */
+const SAFE_KEY = /^[\x21-\x7e]+$/;
+
+/** JSON with object keys sorted at every level and `undefined` members left out, so equal options give equal text. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, member: unknown) => {
+    if (typeof member !== 'object' || member === null || Array.isArray(member)) return member;
+    const record = member as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort((a, b) => a.localeCompare(b, 'en'))
+        .map((key) => [key, record[key]]),
+    );
+  });
+}
+
+/** sha256 of `text`, base64url (43 characters). */
+export function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+/**
+ * The key of a preview: `prefix` + schema version + sha256 of the normalized URL and the options that change the
+ * answer. The URL is never in the key: keys stay short, opaque and valid for every store.
+ * Arrays in `variant` keep their order: sort them first when the order does not change the answer.
+ */
+export function previewKey(prefix: string, normalizedUrl: string, variant: Record<string, unknown> = {}): string {
+  return `${prefix}v${CACHE_SCHEMA_VERSION}:${digest(stableJson([normalizedUrl, variant]))}`;
+}
+
+/**
+ * `prefix` + `name` when that is a valid store key, else `prefix` + `sha256:` + its digest, so callers of
+ * `@Cached` may build keys from any text (a URL, user input) without breaking memcached.
+ */
+export function safeKey(prefix: string, name: string): string {
+  const key = prefix + name;
+  if (SAFE_KEY.test(key) && Buffer.byteLength(key) <= MAX_KEY_BYTES) return key;
+  return `${prefix}sha256:${digest(name)}`;
+}

@@ -1,0 +1,150 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { cacheConfig } from '../config/cache.config.js';
+import { errorEntry, isCacheableError, parseEntry, toDomainError, valueEntry, type CacheEntry } from './cache-entry.js';
+import { previewKey } from './cache-key.js';
+import { CacheStore, type CacheStoreStats } from './cache-store.js';
+import { SingleFlight } from './single-flight.js';
+
+/** Injection token of the cache's clock (epoch ms); tests move it instead of waiting. */
+export const CACHE_CLOCK = Symbol('CACHE_CLOCK');
+export type Clock = () => number;
+
+/** Where an answer came from: the cache while fresh, a fresh load, or the cache past freshness (refresh started). */
+export type CacheState = 'HIT' | 'MISS' | 'STALE';
+
+/** A resolved value and its cache metadata (for `X-Cache`, `Cache-Control` and `Age`). */
+export interface Resolved<T> {
+  value: T;
+  state: CacheState;
+  /** When the value was produced (epoch ms). */
+  storedAt: number;
+  /** Remaining freshness in whole seconds (0 when STALE). */
+  maxAgeSeconds: number;
+}
+
+/** Options of {@link PreviewCache.resolve}. */
+export interface ResolveOptions {
+  /** Skip the read and load anew (the result is still written). @default false */
+  refresh?: boolean;
+}
+
+/** Counters of the preview cache. */
+export interface PreviewCacheStats extends CacheStoreStats {
+  /** Answers served fresh from the cache (values and cached errors). */
+  hits: number;
+  /** Answers that ran the loader (including `refresh: true`). */
+  misses: number;
+  /** Answers served stale while a background refresh ran. */
+  stale: number;
+}
+
+/**
+ * The cache in front of preview building: stale-while-revalidate, negative caching of errors about the target,
+ * single-flight loads, fail-open stores. A port (abstract class) so that it is its own DI token and easy to fake.
+ */
+export abstract class PreviewCache {
+  /** The cache key of a normalized URL and the options that change the answer (never the raw URL). */
+  abstract keyFor(normalizedUrl: string, variant?: Record<string, unknown>): string;
+
+  /**
+   * The value under `key`, loading it with `loader` on a miss (concurrent callers share one load). A stale entry
+   * is answered at once while one background refresh runs. Throws the loader's error, or a cached one on a hit.
+   */
+  abstract resolve<T>(key: string, loader: () => Promise<T>, options?: ResolveOptions): Promise<Resolved<T>>;
+
+  /**
+   * Removes the entry under `key`.
+   * @returns whether every store confirmed the delete
+   */
+  abstract delete(key: string): Promise<boolean>;
+
+  abstract stats(): PreviewCacheStats;
+}
+
+/** {@link PreviewCache} over the configured store. */
+@Injectable()
+export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
+  private readonly logger = new Logger(PreviewCache.name);
+  private readonly loads = new SingleFlight<Resolved<unknown>>();
+  private readonly counters = { hits: 0, misses: 0, stale: 0 };
+
+  constructor(
+    private readonly store: CacheStore,
+    @Inject(cacheConfig.KEY) private readonly cfg: ConfigType<typeof cacheConfig>,
+    @Inject(CACHE_CLOCK) private readonly now: Clock,
+  ) {
+    super();
+  }
+
+  keyFor(normalizedUrl: string, variant: Record<string, unknown> = {}): string {
+    return previewKey(this.cfg.keyPrefix, normalizedUrl, variant);
+  }
+
+  async resolve<T>(key: string, loader: () => Promise<T>, options: ResolveOptions = {}): Promise<Resolved<T>> {
+    if (options.refresh !== true) {
+      const entry = parseEntry(await this.store.get(key)) as CacheEntry<T> | undefined;
+      const now = this.now();
+      if (entry !== undefined && now < entry.freshUntil) {
+        this.counters.hits += 1;
+        return answer(entry, 'HIT', Math.floor((entry.freshUntil - now) / 1000));
+      }
+      if (entry !== undefined && 'value' in entry && now < entry.staleUntil) {
+        this.counters.stale += 1;
+        this.refreshInBackground(key, loader);
+        return answer(entry, 'STALE', 0);
+      }
+    }
+    this.counters.misses += 1;
+    return this.load(key, loader, true);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.store.delete(key);
+  }
+
+  stats(): PreviewCacheStats {
+    return { ...this.counters, ...this.store.stats() };
+  }
+
+  /** Lets refreshes in progress finish before the stores close. */
+  async onModuleDestroy(): Promise<void> {
+    await this.loads.settled();
+  }
+
+  /** Starts a refresh unless a load of `key` already runs; its failure is logged and the stale entry kept. */
+  private refreshInBackground<T>(key: string, loader: () => Promise<T>): void {
+    if (this.loads.has(key)) return;
+    this.load(key, loader, false).catch((error: unknown) => {
+      this.logger.warn({ err: error }, `background refresh of ${key} failed; the stale entry stays`);
+    });
+  }
+
+  /** Runs the loader (shared by concurrent callers) and stores its value, or its error when that is cacheable. */
+  private load<T>(key: string, loader: () => Promise<T>, cacheErrors: boolean): Promise<Resolved<T>> {
+    return this.loads.run(key, async () => {
+      const { ttlSeconds, staleSeconds, errorTtlSeconds } = this.cfg;
+      let value: T;
+      try {
+        value = await loader();
+      } catch (error) {
+        if (cacheErrors && errorTtlSeconds > 0 && isCacheableError(error)) {
+          await this.store.set(key, errorEntry(error, this.now(), errorTtlSeconds), errorTtlSeconds * 1000);
+        }
+        throw error;
+      }
+      const storedAt = this.now();
+      await this.store.set(
+        key,
+        valueEntry(value, storedAt, ttlSeconds, staleSeconds),
+        (ttlSeconds + staleSeconds) * 1000,
+      );
+      return { value, state: 'MISS', storedAt, maxAgeSeconds: ttlSeconds };
+    }) as Promise<Resolved<T>>;
+  }
+}
+
+function answer<T>(entry: CacheEntry<T>, state: CacheState, maxAgeSeconds: number): Resolved<T> {
+  if ('error' in entry) throw toDomainError(entry.error);
+  return { value: entry.value, state, storedAt: entry.storedAt, maxAgeSeconds };
+}

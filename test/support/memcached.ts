@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { connect } from 'node:net';
+import { freePort } from './processes.js';
+
+/** The memcached binary (Debian's package); override with MEMCACHED_BIN. */
+export const MEMCACHED_BIN = process.env.MEMCACHED_BIN ?? '/usr/bin/memcached';
+
+/** A memcached process started for a test. */
+export interface MemcachedProcess {
+  port: number;
+  /** `127.0.0.1:PORT`, as MEMCACHED_SERVERS lists it. */
+  address: string;
+  pid: number;
+  /** Stops the process by its PID (SIGTERM, or SIGKILL for a crash) and waits until it has exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Fails (never skips) when the binary is missing: tests of the memcached store must run against a real memcached,
+ * in CI and locally alike.
+ */
+function assertInstalled(): void {
+  try {
+    accessSync(MEMCACHED_BIN, constants.X_OK);
+  } catch {
+    throw new Error(`memcached is not installed at ${MEMCACHED_BIN} (apt-get install memcached, or set MEMCACHED_BIN)`);
+  }
+}
+
+async function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function startOnce(port: number, timeoutMs: number): Promise<MemcachedProcess | undefined> {
+  // -U 0: no UDP listener; -u root is required when the tests run as root and ignored otherwise.
+  const child = spawn(MEMCACHED_BIN, ['-u', 'root', '-l', '127.0.0.1', '-p', String(port), '-U', '0', '-m', '64'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = exitOf(child);
+  const deadline = Date.now() + timeoutMs;
+  while (child.exitCode === null && child.signalCode === null) {
+    if (await acceptsConnections(port)) {
+      const pid = child.pid ?? 0;
+      return {
+        port,
+        address: `127.0.0.1:${port}`,
+        pid,
+        stop: async (signal = 'SIGTERM') => {
+          if (child.exitCode === null && child.signalCode === null) process.kill(pid, signal);
+          await exited;
+        },
+      };
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error(`memcached on port ${port} did not accept connections within ${timeoutMs} ms: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  // Exited before accepting: most likely the port was taken between freePort() and bind; the caller retries.
+  return undefined;
+}
+
+/** Starts memcached on a free loopback port and waits until it accepts connections. */
+export async function startMemcached(timeoutMs = 5000): Promise<MemcachedProcess> {
+  assertInstalled();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const started = await startOnce(await freePort(), timeoutMs);
+    if (started) return started;
+  }
+  throw new Error('memcached exited at start three times (ports taken?)');
+}
+
+/** Starts `count` memcached processes. */
+export async function startMemcacheds(count: number): Promise<MemcachedProcess[]> {
+  return Promise.all(Array.from({ length: count }, () => startMemcached()));
+}
+
+/** Stops every process still running (for afterAll). */
+export async function stopAll(processes: readonly MemcachedProcess[]): Promise<void> {
+  await Promise.all(processes.map((server) => server.stop()));
+}
