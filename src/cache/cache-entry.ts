@@ -22,8 +22,10 @@ interface EntryTimes {
   staleUntil: number;
 }
 
+export type ValueEntry<T> = EntryTimes & { value: T };
+export type ErrorEntry = EntryTimes & { error: CachedError };
 /** The plain JSON envelope every store keeps: a value or a cached error, with its freshness. */
-export type CacheEntry<T = unknown> = EntryTimes & ({ value: T } | { error: CachedError });
+export type CacheEntry<T = unknown> = ValueEntry<T> | ErrorEntry;
 
 /** Upstream statuses that say something lasting about the target (it is gone), so the answer may be cached. */
 const CACHEABLE_UPSTREAM_STATUSES = new Set([404, 410]);
@@ -40,13 +42,13 @@ export function isCacheableError(error: unknown): error is DomainError {
 }
 
 /** An entry for `value`, fresh for `ttlSeconds`, then stale for `staleSeconds`. */
-export function valueEntry<T>(value: T, storedAt: number, ttlSeconds: number, staleSeconds: number): CacheEntry<T> {
+export function valueEntry<T>(value: T, storedAt: number, ttlSeconds: number, staleSeconds: number): ValueEntry<T> {
   const freshUntil = storedAt + ttlSeconds * 1000;
   return { v: CACHE_SCHEMA_VERSION, storedAt, freshUntil, staleUntil: freshUntil + staleSeconds * 1000, value };
 }
 
 /** An entry for a cacheable error: fresh for `ttlSeconds`, never served stale. */
-export function errorEntry(error: DomainError, storedAt: number, ttlSeconds: number): CacheEntry<never> {
+export function errorEntry(error: DomainError, storedAt: number, ttlSeconds: number): ErrorEntry {
   const freshUntil = storedAt + ttlSeconds * 1000;
   const cached: CachedError = { code: error.code, message: error.message };
   if (error.details !== undefined) cached.details = error.details;

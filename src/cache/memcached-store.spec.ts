@@ -4,7 +4,7 @@ import { KeyvMemcache } from '@keyv/memcache';
 import { DomainError } from '../common/errors/domain-error.js';
 import { cacheConfig, readCacheConfig } from '../config/cache.config.js';
 import { startMemcached, startMemcacheds, stopAll, type MemcachedProcess } from '../../test/support/memcached.js';
-import { CacheBackend } from './cache-backend.js';
+import { CACHE_TUNING, CacheBackend, DEFAULT_CACHE_TUNING, type CacheTuning } from './cache-backend.js';
 import { CacheStore } from './cache-store.js';
 import { CacheModule } from './cache.module.js';
 import { ketamaServerIndex, MEMCACHED_MAX_TTL_MS, memcachedTtlMs } from './memcached-store.js';
@@ -15,8 +15,14 @@ jest.setTimeout(20_000);
 const urls = (count: number, tag = 'page') =>
   Array.from({ length: count }, (_, i) => `https://example.com/${tag}/${i}`);
 
-async function startCache(servers: readonly MemcachedProcess[], env: Record<string, string> = {}) {
+async function startCache(
+  servers: readonly MemcachedProcess[],
+  env: Record<string, string> = {},
+  tuning: CacheTuning = DEFAULT_CACHE_TUNING,
+) {
   const moduleRef = await Test.createTestingModule({ imports: [CacheModule] })
+    .overrideProvider(CACHE_TUNING)
+    .useValue(tuning)
     .overrideProvider(cacheConfig.KEY)
     .useValue(
       readCacheConfig({
@@ -143,6 +149,28 @@ describe('PreviewCache over two memcached servers', () => {
     }
   });
 
+  it('purges an entry from the L1 and from memcached', async () => {
+    const cache = moduleRef!.get(PreviewCache);
+    const key = cache.keyFor('https://example.com/purged');
+    await cache.resolve(key, () => Promise.resolve('v1'));
+
+    await expect(cache.delete(key)).resolves.toBe(true);
+
+    const [first, second] = await Promise.all(servers.map((server) => storedKeys(server, [key])));
+    expect([...first, ...second]).toEqual([]);
+    await expect(cache.resolve(key, () => Promise.resolve('v2'))).resolves.toMatchObject({
+      value: 'v2',
+      state: 'MISS',
+    });
+  });
+
+  it('answers a miss after shutdown instead of reconnecting to memcached', async () => {
+    const backend = moduleRef!.get(CacheBackend);
+    await backend.close();
+    await expect(backend.tiers[1].keyv.get('lps:any')).rejects.toThrow('memcached store is closed');
+    await expect(moduleRef!.get(CacheStore).get('lps:any')).resolves.toBeUndefined();
+  });
+
   it('expires an entry after its TTL (real seconds)', async () => {
     const store = moduleRef!.get(CacheStore);
     const l2 = moduleRef!.get(CacheBackend).tiers[1].keyv;
@@ -220,24 +248,30 @@ describe('PreviewCache over two memcached servers', () => {
 });
 
 describe('PreviewCache with a memcached that stops answering', () => {
-  it('answers within a bounded time when the server accepts connections but never replies', async () => {
-    const server = await startMemcached();
-    const moduleRef = await startCache([server]);
-    try {
-      const cache = moduleRef.get(PreviewCache);
-      const key = cache.keyFor('https://example.com/frozen');
-      process.kill(server.pid, 'SIGSTOP');
-      const started = Date.now();
+  it.each([
+    ['memjs times out first', DEFAULT_CACHE_TUNING],
+    ['the store timeout fires first', { ...DEFAULT_CACHE_TUNING, storeTimeoutMs: 50 }],
+  ])(
+    'answers within a bounded time when the server accepts connections but never replies (%s)',
+    async (_name, tuning) => {
+      const server = await startMemcached();
+      const moduleRef = await startCache([server], {}, tuning);
+      try {
+        const cache = moduleRef.get(PreviewCache);
+        const key = cache.keyFor('https://example.com/frozen');
+        process.kill(server.pid, 'SIGSTOP');
+        const started = Date.now();
 
-      const answer = await cache.resolve(key, () => Promise.resolve('live'));
+        const answer = await cache.resolve(key, () => Promise.resolve('live'));
 
-      expect(Date.now() - started).toBeLessThan(2000);
-      expect(answer).toMatchObject({ value: 'live', state: 'MISS' });
-      expect(cache.stats().storeErrors).toBeGreaterThan(0);
-    } finally {
-      process.kill(server.pid, 'SIGCONT');
-      await moduleRef.close();
-      await server.stop();
-    }
-  });
+        expect(Date.now() - started).toBeLessThan(2000);
+        expect(answer).toMatchObject({ value: 'live', state: 'MISS' });
+        expect(cache.stats().storeErrors).toBeGreaterThan(0);
+      } finally {
+        process.kill(server.pid, 'SIGCONT');
+        await moduleRef.close();
+        await server.stop();
+      }
+    },
+  );
 });

@@ -10,11 +10,6 @@ export class SingleFlight<T> {
     return this.flights.has(key);
   }
 
-  /** The number of runs in progress. */
-  get size(): number {
-    return this.flights.size;
-  }
-
   /** Joins the run for `key`, or starts `run` when there is none. */
   run(key: string, run: () => Promise<T>): Promise<T> {
     const current = this.flights.get(key);
