@@ -28,9 +28,10 @@ export function readCacheConfig(env: Env = process.env) {
     memoryMaxItems: int(env, 'CACHE_MEMORY_MAX_ITEMS', { default: 10_000, min: 1, max: 16_777_216 }),
     fileDir: str(env, 'CACHE_FILE_DIR', '.cache/previews'),
     fileMaxItems: int(env, 'CACHE_FILE_MAX_ITEMS', { default: 100_000, min: 1, max: 10_000_000 }),
+    // memjs splits each server on ':', so an IPv6 literal ([::1]:11211) would become a wrong host and port.
     memcachedServers: list(env, 'MEMCACHED_SERVERS', ['127.0.0.1:11211'], {
-      test: isHostPort,
-      allowed: 'comma-separated host:port pairs',
+      test: (item) => isHostPort(item) && !item.startsWith('['),
+      allowed: 'comma-separated host:port pairs (host name or IPv4)',
     }),
     keyPrefix: keyPrefix(env),
   };
