@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { DomainError } from '../common/errors/domain-error.js';
 import { readOembedConfig } from '../config/oembed.config.js';
-import { OembedHttp, type OembedHttpAnswer, type OembedHttpOptions } from './oembed-http.js';
+import { HostResolver } from '../fetcher/host-resolver.js';
+import { SafeFetcher } from '../fetcher/safe-fetcher.js';
 import { OembedService } from './oembed.service.js';
 import { ProviderRegistry } from './provider-registry.js';
 
@@ -51,26 +51,9 @@ const ROUTES: Record<string, Reply> = {
   '/no-version.json': json({ ...VIDEO, version: undefined }),
   '/js-thumbnail.json': json({ ...VIDEO, thumbnail_url: 'javascript:alert(1)' }),
   '/not-json': { type: 'text/html', body: '<html><body>hello</body></html>' },
+  '/no-content': { status: 204, body: '' },
   '/huge.json': json({ ...VIDEO, title: 'x'.repeat(300 * 1024) }),
 };
-
-/**
- * Stand-in for the safe fetcher until it lands: reads only from the loopback server of this spec.
- */
-class LoopbackHttp extends OembedHttp {
-  async fetch(url: string, options: OembedHttpOptions): Promise<OembedHttpAnswer> {
-    if (new URL(url).hostname !== '127.0.0.1') throw new Error('loopback only');
-    const response = await fetch(url, { signal: options.signal, redirect: 'manual' });
-    const body = await response.text();
-    const truncated = Buffer.byteLength(body) > options.maxBytes;
-    return {
-      finalUrl: url,
-      status: response.status,
-      body: truncated ? body.slice(0, options.maxBytes) : body,
-      truncated,
-    };
-  }
-}
 
 describe('OembedService', () => {
   let server: Server;
@@ -78,6 +61,14 @@ describe('OembedService', () => {
   let requests: string[];
   let registry: ProviderRegistry;
   let logs: string[];
+  let fetcher: SafeFetcher;
+
+  /** Every target in this spec is an IP literal: a name lookup would be a bug. */
+  class NoDns extends HostResolver {
+    resolve(hostname: string): Promise<string[]> {
+      return Promise.reject(new Error(`unexpected lookup of ${hostname}`));
+    }
+  }
 
   beforeAll(async () => {
     server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -86,7 +77,21 @@ describe('OembedService', () => {
       res.writeHead(reply.status ?? 200, { 'content-type': reply.type ?? 'text/plain' }).end(reply.body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { port } = server.address() as AddressInfo;
+    base = `http://127.0.0.1:${port}`;
+    fetcher = new SafeFetcher(
+      {
+        timeoutMs: 5000,
+        connectTimeoutMs: 1000,
+        maxBytes: 5 * 1024 * 1024,
+        maxRedirects: 3,
+        userAgent: 'oembed-spec',
+        allowPrivate: [`127.0.0.1:${port}`],
+        allowedPorts: [port],
+        perHostConcurrency: 4,
+      },
+      new NoDns(),
+    );
     registry = new ProviderRegistry([
       {
         provider_name: 'Video Example',
@@ -112,6 +117,7 @@ describe('OembedService', () => {
   });
 
   afterAll(async () => {
+    await fetcher.onModuleDestroy();
     await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
   });
 
@@ -130,7 +136,7 @@ describe('OembedService', () => {
   });
 
   function service(tokens = 'facebook:111|fbsecret,instagram:222|igsecret'): OembedService {
-    return new OembedService(new LoopbackHttp(), readOembedConfig({ OEMBED_PROVIDER_TOKENS: tokens }), registry);
+    return new OembedService(fetcher, readOembedConfig({ OEMBED_PROVIDER_TOKENS: tokens }), registry);
   }
 
   const link = (path: string, format: 'json' | 'xml' = 'json') => ({ url: `${base}${path}`, format });
@@ -176,7 +182,7 @@ describe('OembedService', () => {
       const result = await service().forPage('https://broken.example/x', [link('/discovered.xml', 'xml')]);
       expect(result).toEqual({ type: 'photo', title: 'A & B', width: 800, height: 600 });
       expect(requests).toEqual(['/oembed/broken?url=https%3A%2F%2Fbroken.example%2Fx&format=json', '/discovered.xml']);
-      expect(logs).toEqual([`oEmbed answer from ${base}/oembed/broken dropped: status 500`]);
+      expect(logs).toEqual([`oEmbed answer from ${base}/oembed/broken dropped: UPSTREAM_ERROR`]);
     });
 
     it('prefers a JSON discovery link over an XML one', async () => {
@@ -202,8 +208,9 @@ describe('OembedService', () => {
       ['/no-version.json', 'invalid answer: version'],
       ['/js-thumbnail.json', 'invalid answer: thumbnail_url'],
       ['/not-json', 'not an oEmbed json document'],
-      ['/huge.json', 'larger than 262144 bytes'],
-      ['/missing.json', 'status 404'],
+      ['/huge.json', 'UPSTREAM_TOO_LARGE'],
+      ['/missing.json', 'UPSTREAM_ERROR'],
+      ['/no-content', 'status 204'],
     ])('drops the answer of %s and logs why at debug level', async (path, reason) => {
       const result = await service().forPage('https://site.example/post', [link(path)]);
       expect(result).toBeUndefined();
@@ -211,27 +218,18 @@ describe('OembedService', () => {
       expect(Logger.prototype.debug).toHaveBeenCalledTimes(1);
     });
 
-    it('drops an endpoint that cannot be reached', async () => {
+    it('refuses, through the SSRF guard, a discovered endpoint on a private address', async () => {
+      const port = new URL(base).port;
       const result = await service().forPage('https://site.example/post', [
-        { url: 'http://127.0.0.1:1/oembed?url=x', format: 'json' },
+        { url: `http://127.0.0.2:${port}/oembed?url=x`, format: 'json' },
+        { url: `http://127.0.0.1:1/oembed?url=x`, format: 'json' },
       ]);
       expect(result).toBeUndefined();
-      expect(logs).toEqual(['oEmbed answer from http://127.0.0.1:1/oembed dropped: fetch failed']);
-    });
-
-    it('logs the code of a refused request, never its message or query', async () => {
-      class RefusingHttp extends OembedHttp {
-        fetch(url: string): Promise<OembedHttpAnswer> {
-          return Promise.reject(new DomainError('BLOCKED_DESTINATION', `refused ${url}`, { details: { url } }));
-        }
-      }
-      const oembed = new OembedService(
-        new RefusingHttp(),
-        readOembedConfig({ OEMBED_PROVIDER_TOKENS: 'facebook:111|fbsecret' }),
-        registry,
-      );
-      expect(await oembed.forPage('https://www.facebook.com/ada/posts/1', [])).toBeUndefined();
-      expect(logs).toEqual([`oEmbed answer from ${base}/graph/oembed_post dropped: BLOCKED_DESTINATION`]);
+      expect(logs).toEqual([
+        `oEmbed answer from http://127.0.0.2:${port}/oembed dropped: BLOCKED_DESTINATION`,
+        'oEmbed answer from http://127.0.0.1:1/oembed dropped: INVALID_URL',
+      ]);
+      expect(requests).toEqual([]);
     });
 
     it('tries at most two discovered endpoints', async () => {
@@ -310,13 +308,12 @@ describe('OembedService', () => {
         },
       ]);
       const oembed = new OembedService(
-        new LoopbackHttp(),
+        fetcher,
         readOembedConfig({ OEMBED_PROVIDER_TOKENS: 'instagram:222|igsecret' }),
         broken,
       );
       expect(await oembed.forPage('https://www.instagram.com/p/abc', [])).toBeUndefined();
-      expect(logs).toEqual([`oEmbed answer from ${base}/oembed/broken dropped: status 500`]);
-      expect(logs.join('\n')).not.toContain('igsecret');
+      expect(logs).toEqual([`oEmbed answer from ${base}/oembed/broken dropped: UPSTREAM_ERROR`]);
     });
   });
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DomainError } from '../common/errors/domain-error.js';
 import { oembedConfig, OEMBED_CREDENTIAL_PROVIDERS, type OembedCredentialProvider } from '../config/oembed.config.js';
+import { SafeFetcher } from '../fetcher/safe-fetcher.js';
 import type { OembedAnswerDto } from './dto/oembed-answer.dto.js';
 import {
   type PreviewLike,
@@ -11,7 +12,6 @@ import {
   toPreviewOembed,
   toProviderAnswer,
 } from './oembed-mapping.js';
-import { OembedHttp } from './oembed-http.js';
 import { type OembedResponse, readOembedResponse } from './oembed-response.js';
 import { ProviderRegistry, type ProviderMatch } from './provider-registry.js';
 
@@ -63,7 +63,7 @@ function setSizes(url: URL, bounds: SizeBounds): void {
 
 /**
  * Finds and reads the oEmbed answer for a page: from the bundled provider registry first, else from the endpoints
- * the page itself advertises. Every request goes through {@link OembedHttp}, the safe fetcher (same SSRF rules), capped at
+ * the page itself advertises. Every request goes through the {@link SafeFetcher} (same SSRF rules, timeouts and redirect checks as page fetches), capped at
  * {@link OEMBED_MAX_BYTES}. A bad or failed answer never fails a preview: it is dropped and logged at debug level.
  */
 @Injectable()
@@ -71,7 +71,7 @@ export class OembedService {
   private readonly logger = new Logger(OembedService.name);
 
   constructor(
-    private readonly http: OembedHttp,
+    private readonly fetcher: SafeFetcher,
     @Inject(oembedConfig.KEY) private readonly config: ConfigType<typeof oembedConfig>,
     private readonly registry: ProviderRegistry,
   ) {}
@@ -149,19 +149,18 @@ export class OembedService {
     const endpoint = loggable(request.url);
     let reason: string;
     try {
-      const answer = await this.http.fetch(request.url.href, {
-        mode: request.format === 'json' ? 'json' : 'xml',
+      const answer = await this.fetcher.fetch(request.url.href, {
+        mode: request.format,
         maxBytes: OEMBED_MAX_BYTES,
         signal,
       });
-      if (answer.status !== 200) {
-        reason = `status ${answer.status}`;
-      } else if (answer.truncated) {
-        reason = `larger than ${OEMBED_MAX_BYTES} bytes`;
-      } else {
+      // The fetcher throws on 4xx/5xx and on bodies over the cap; a 2xx other than 200 carries no answer either.
+      if (answer.status === 200) {
         const result = await readOembedResponse(answer.body, request.format, answer.finalUrl);
         if (result.ok) return result.response;
         reason = result.reason;
+      } else {
+        reason = `status ${answer.status}`;
       }
     } catch (error) {
       // The caller gave up (deadline, client gone): not a property of the answer, so let it through.
