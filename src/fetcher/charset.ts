@@ -1,0 +1,59 @@
+import { TextDecoder } from 'node:util';
+import { ResultType, Sniffer } from 'encoding-sniffer/sniffer';
+
+/** A decoded text body and the encoding that decoded it (WHATWG name, lower case). */
+export interface DecodedText {
+  text: string;
+  charset: string;
+}
+
+/** How the encoding of a body is found. */
+export type SniffMode = 'html' | 'xml' | 'json';
+
+function decoderFor(name: string): TextDecoder | undefined {
+  try {
+    return new TextDecoder(name);
+  } catch {
+    // Labels WHATWG maps to `replacement` (iso-2022-kr…) and ones Node lacks (x-user-defined) cannot be constructed.
+    return undefined;
+  }
+}
+
+function isUtf8(buffer: Buffer, truncated: boolean): boolean {
+  try {
+    // A body cut at the byte cap may end inside a character, which is not a reason to doubt UTF-8.
+    new TextDecoder('utf-8', { fatal: true }).decode(buffer, { stream: truncated });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Decodes a body the way a browser would: a BOM wins, then the `charset` of Content-Type, then (HTML only) the
+ * `<meta>` or XML-declaration prescan of the first 1024 bytes (not for JSON). Unknown or unsupported labels
+ * (`utf-7`, garbage) are skipped like browsers skip them. With nothing declared, HTML is read as UTF-8 when it is
+ * valid UTF-8 and as windows-1252 otherwise; JSON and XML default to UTF-8. Never throws.
+ */
+export function decodeText(
+  buffer: Buffer,
+  declaredCharset: string | undefined,
+  mode: SniffMode,
+  truncated = false,
+): DecodedText {
+  const sniffer = new Sniffer({
+    // JSON declares nothing in its text: look only for a BOM, so a `<meta charset>` inside a string is not obeyed.
+    maxBytes: mode === 'json' ? 3 : 1024,
+    transportLayerEncodingLabel: declaredCharset,
+    defaultEncoding: 'utf-8',
+  });
+  sniffer.write(buffer);
+  let name = sniffer.encoding.toLowerCase();
+  if (sniffer.resultType === ResultType.DEFAULT && mode === 'html' && !isUtf8(buffer, truncated)) name = 'windows-1252';
+  let decoder = decoderFor(name);
+  if (decoder === undefined) {
+    name = isUtf8(buffer, truncated) ? 'utf-8' : 'windows-1252';
+    decoder = new TextDecoder(name);
+  }
+  return { text: decoder.decode(buffer), charset: name };
+}

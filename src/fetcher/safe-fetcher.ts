@@ -1,0 +1,340 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { DomainError } from '../common/errors/domain-error.js';
+import { fetchConfig } from '../config/fetch.config.js';
+import { canonicalAllowList } from './address-policy.js';
+import { ACCEPT_ENCODING, discard, readCapped } from './body-reader.js';
+import { decodeText } from './charset.js';
+import { bodyKindFor, parseContentType, type FetchMode } from './content-kind.js';
+import { connectTraceStorage, guardedConnector, type ConnectTrace } from './guarded-connector.js';
+import { HostResolver } from './host-resolver.js';
+import { toUpstreamError } from './upstream-errors.js';
+import { checkUrl, type UrlGatePolicy } from './url-gate.js';
+
+/** How the fetcher is set up: the `fetch` config namespace, or plain values in tests. */
+export interface SafeFetcherOptions {
+  /** Deadline of one whole fetch (every hop, headers and body). @default 8000 */
+  timeoutMs: number;
+  /** Longest TCP + TLS connect, and longest DNS resolution, of one connection. @default 3000 */
+  connectTimeoutMs: number;
+  /** Cap on decoded body bytes (after gzip / deflate / br). @default 5242880 */
+  maxBytes: number;
+  /** Redirects followed before giving up; every hop passes both gates again. @default 5 */
+  maxRedirects: number;
+  /** The `User-Agent` sent upstream: honest, with a contact URL. @default DEFAULT_USER_AGENT */
+  userAgent: string;
+  /** Exact `host:port` entries reachable although private (tests, intranets). @default [] */
+  allowPrivate: readonly string[];
+  /** Ports a target may use. @default [80, 443, 8080, 8443] */
+  allowedPorts: readonly number[];
+  /** Most open requests to one origin from this process (undici connections per origin). @default 4 */
+  perHostConcurrency: number;
+  /** Bytes read from an image for its dimensions. @default 65536 */
+  imageHeadBytes?: number;
+  /**
+   * Opens a socket to an address that already passed the guard. Tests swap it to observe which address is dialled;
+   * it never sees an address the guard refused. @default undici's `buildConnector` with `connectTimeoutMs`
+   */
+  dial?: buildConnector.connector;
+}
+
+/** Per-call options of {@link SafeFetcher.fetch}. */
+export interface FetchOptions {
+  /** What the caller will do with the body; decides what is read and how it is decoded. @default 'html' */
+  mode?: FetchMode;
+  /** Cap on decoded body bytes for this call (oEmbed uses 256 KiB). @default the configured `maxBytes` */
+  maxBytes?: number;
+  /** The `Accept` header. @default one suited to `mode` */
+  accept?: string;
+  /** Cancels the fetch (a batch client went away); the fetch then rejects with the signal's reason. @default none */
+  signal?: AbortSignal;
+  /**
+   * Extra request headers (provider tokens). Sent only to the origin of the first URL, never after a redirect to
+   * another origin, and never logged. They cannot replace the headers the fetcher owns. @default {}
+   */
+  headers?: Record<string, string>;
+}
+
+/** One followed redirect: the URL that answered with a redirect, and its status. */
+export interface FetchRedirect {
+  url: string;
+  status: number;
+}
+
+/** Milliseconds spent per phase, summed over every hop (0 when a pooled connection was reused). */
+export interface FetchTimings {
+  dns: number;
+  connect: number;
+  /** From sending the last request to its response headers. */
+  ttfb: number;
+  /** Reading and decoding the body of the last response. */
+  download: number;
+}
+
+/** The answer of one fetch, after redirects. */
+export interface FetchResult {
+  /** The URL that gave the final answer: the base of relative URLs in the body. */
+  finalUrl: string;
+  status: number;
+  /** Response headers of the final answer, repeated headers joined with `, `. */
+  headers: Record<string, string>;
+  /** Lower-case media type without parameters; undefined when the server sent none. */
+  contentType?: string;
+  /** The encoding `body` was decoded with; undefined when no text was read. */
+  charset?: string;
+  /** The decoded text (HTML, JSON, XML); empty for images and types that are not read. */
+  body: string;
+  /** The first bytes of an image (for its dimensions); only for images. */
+  head?: Buffer;
+  /** Decoded bytes read. */
+  bytes: number;
+  /** Whether the body went on past the cap and was cut there (HTML and image heads only). */
+  truncated: boolean;
+  redirects: FetchRedirect[];
+  timings: FetchTimings;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const DEFAULT_IMAGE_HEAD_BYTES = 65_536;
+/** A redirect body is read (so the connection can be reused) up to this size, then the socket is dropped. */
+const REDIRECT_BODY_LIMIT = 16_384;
+const ACCEPT_LANGUAGE = 'en-US,en;q=0.9,*;q=0.5';
+
+const ACCEPT_BY_MODE: Readonly<Record<FetchMode, string>> = {
+  html: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
+  json: 'application/json,application/*+json;q=0.9,*/*;q=0.5',
+  xml: 'text/xml,application/xml;q=0.9,*/*;q=0.5',
+  image: 'image/avif,image/webp,image/png,image/jpeg,image/*;q=0.9,*/*;q=0.5',
+};
+
+/** Headers the fetcher owns: a caller's extra headers cannot replace them (framing, identity, decoding). */
+const OWNED_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'te',
+  'upgrade',
+  'keep-alive',
+  'accept-encoding',
+  'user-agent',
+]);
+
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Resolves with nothing; rejects with the signal's reason as soon as it aborts. */
+function abortion(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason as Error);
+    else signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+  });
+}
+
+function elapsedSince(start: number): number {
+  return Math.round(performance.now() - start);
+}
+
+/**
+ * The only way the service reaches the network. Every URL passes the URL gate (scheme, userinfo, port, length) and
+ * every connection the address gate (the connector resolves, vets every address, then dials the vetted IP).
+ * Redirects are followed by hand through both gates; one deadline bounds the whole fetch; bodies are decoded and
+ * capped in decoded bytes; text is decoded by BOM, Content-Type and `<meta>`.
+ */
+@Injectable()
+export class SafeFetcher implements OnModuleDestroy {
+  private readonly agent: Agent;
+  private readonly policy: UrlGatePolicy;
+  private readonly imageHeadBytes: number;
+
+  constructor(
+    @Inject(fetchConfig.KEY) private readonly options: SafeFetcherOptions,
+    @Inject(HostResolver) resolver: HostResolver,
+  ) {
+    const allowPrivate = canonicalAllowList(options.allowPrivate);
+    this.policy = { allowedPorts: new Set(options.allowedPorts), allowPrivate };
+    this.imageHeadBytes = options.imageHeadBytes ?? DEFAULT_IMAGE_HEAD_BYTES;
+    this.agent = new Agent({
+      connections: options.perHostConcurrency,
+      // undici's own timers are a second line behind the overall deadline (they reset per chunk, see STACK-NOTES).
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: guardedConnector({
+        resolver,
+        allowPrivate,
+        resolveTimeoutMs: options.connectTimeoutMs,
+        dial: options.dial ?? buildConnector({ timeout: options.connectTimeoutMs }),
+      }),
+    });
+  }
+
+  /**
+   * Fetches `url` (GET only) under every limit of the service.
+   * @throws DomainError `INVALID_URL`, `BLOCKED_DESTINATION`, `UPSTREAM_ERROR` (details.cause: status, refused, reset,
+   *   tls, protocol, dns, decode, too_many_redirects, redirect_loop, network), `UPSTREAM_TOO_LARGE`, `UPSTREAM_TIMEOUT`;
+   *   the caller's own abort reason when its signal aborts.
+   */
+  async fetch(url: string, options: FetchOptions = {}): Promise<FetchResult> {
+    const gate = checkUrl(url, this.policy);
+    if (!gate.ok) throw new DomainError('INVALID_URL', gate.detail, { details: { reason: gate.reason } });
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const trace: ConnectTrace = { dnsMs: 0, connectMs: 0 };
+    const work = connectTraceStorage.run(trace, () => this.follow(gate.url, options, signal, trace));
+    // Whatever undici is doing (a trickle, a 1xx flood, a hung resolver), the answer comes at the deadline.
+    work.catch(() => undefined);
+    try {
+      return await Promise.race([work, abortion(signal)]);
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (deadline.aborted) {
+        throw new DomainError('UPSTREAM_TIMEOUT', `no complete answer within ${this.options.timeoutMs} ms`, {
+          details: { cause: 'deadline', timeoutMs: this.options.timeoutMs },
+          cause: error,
+        });
+      }
+      throw toUpstreamError(error, gate.url.host);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.destroy();
+  }
+
+  private requestHeaders(url: URL, origin: string, options: FetchOptions): Record<string, string> {
+    const headers: Record<string, string> = {};
+    // Provider tokens belong to the origin they were meant for, not to wherever it redirects.
+    if (url.origin === origin) {
+      for (const [name, value] of Object.entries(options.headers ?? {})) {
+        if (!OWNED_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
+      }
+    }
+    headers['user-agent'] = this.options.userAgent;
+    headers['accept'] = options.accept ?? ACCEPT_BY_MODE[options.mode ?? 'html'];
+    headers['accept-language'] ??= ACCEPT_LANGUAGE;
+    headers['accept-encoding'] = ACCEPT_ENCODING;
+    return headers;
+  }
+
+  private async follow(first: URL, options: FetchOptions, signal: AbortSignal, trace: ConnectTrace) {
+    const redirects: FetchRedirect[] = [];
+    const seen = new Set<string>();
+    let url = first;
+    for (;;) {
+      seen.add(url.href.replace(/#.*$/, ''));
+      const phasesBefore = trace.dnsMs + trace.connectMs;
+      const sent = performance.now();
+      const response = await this.agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        headers: this.requestHeaders(url, first.origin, options),
+        signal,
+      });
+      const ttfb = Math.max(0, Math.round(performance.now() - sent - (trace.dnsMs + trace.connectMs - phasesBefore)));
+      const location = firstHeader(response.headers.location);
+      if (!REDIRECT_STATUSES.has(response.statusCode) || location === undefined) {
+        return this.readAnswer(url, response, options, redirects, trace, ttfb);
+      }
+      await response.body.dump({ limit: REDIRECT_BODY_LIMIT }).catch(() => undefined);
+      redirects.push({ url: url.href, status: response.statusCode });
+      url = this.nextHop(url, location, redirects.length, seen);
+    }
+  }
+
+  /** Where a redirect leads, through the URL gate again; the address gate runs when the connection opens. */
+  private nextHop(current: URL, location: string, hop: number, seen: ReadonlySet<string>): URL {
+    if (hop > this.options.maxRedirects) {
+      throw new DomainError('UPSTREAM_ERROR', `more than ${this.options.maxRedirects} redirects`, {
+        details: { cause: 'too_many_redirects', maxRedirects: this.options.maxRedirects },
+      });
+    }
+    // `new URL(location, current)` reads `//host`, `\\host` and `/\host` the way browsers do: as another host.
+    const gate = checkUrl(location, this.policy, current);
+    if (!gate.ok) {
+      if (gate.reason === 'unparsable') {
+        throw new DomainError('UPSTREAM_ERROR', 'the redirect Location is not a URL', {
+          details: { cause: 'protocol' },
+        });
+      }
+      throw new DomainError('BLOCKED_DESTINATION', `redirect refused: ${gate.detail}`, {
+        details: { reason: gate.reason, redirect: hop },
+      });
+    }
+    if (seen.has(gate.url.href.replace(/#.*$/, ''))) {
+      throw new DomainError('UPSTREAM_ERROR', 'the redirects go round in a loop', {
+        details: { cause: 'redirect_loop' },
+      });
+    }
+    return gate.url;
+  }
+
+  private async readAnswer(
+    url: URL,
+    response: Dispatcher.ResponseData,
+    options: FetchOptions,
+    redirects: FetchRedirect[],
+    trace: ConnectTrace,
+    ttfb: number,
+  ): Promise<FetchResult> {
+    const { statusCode: status, body } = response;
+    if (status >= 400) {
+      discard(body);
+      throw new DomainError('UPSTREAM_ERROR', `${url.host} answered ${status}`, {
+        details: { cause: 'status', upstreamStatus: status },
+      });
+    }
+    const mode = options.mode ?? 'html';
+    const headers = flattenHeaders(response.headers);
+    const { mimeType, charset: declared } = parseContentType(headers['content-type']);
+    const kind = bodyKindFor(mimeType, mode);
+    const started = performance.now();
+    const answer = (read: { body: string; charset?: string; head?: Buffer; bytes: number; truncated: boolean }) => ({
+      finalUrl: url.href,
+      status,
+      headers,
+      contentType: mimeType,
+      ...read,
+      redirects,
+      timings: {
+        dns: Math.round(trace.dnsMs),
+        connect: Math.round(trace.connectMs),
+        ttfb,
+        download: elapsedSince(started),
+      },
+    });
+    if (kind === 'none') {
+      discard(body);
+      return answer({ body: '', bytes: 0, truncated: false });
+    }
+    const encoding = headers['content-encoding'];
+    if (kind === 'image-head') {
+      const { buffer, truncated } = await readCapped(body, encoding, this.imageHeadBytes, 'truncate');
+      return answer({ body: '', head: buffer, bytes: buffer.length, truncated });
+    }
+    const cap = options.maxBytes ?? this.options.maxBytes;
+    // A page over the cap is still worth its first part; a JSON or XML document cut anywhere is worthless.
+    const overCap = mode === 'html' ? 'truncate' : 'fail';
+    const declaredLength = Number(headers['content-length'] ?? Number.NaN);
+    if (overCap === 'fail' && declaredLength > cap) {
+      discard(body);
+      throw new DomainError('UPSTREAM_TOO_LARGE', `the answer declares ${declaredLength} bytes, over ${cap}`, {
+        details: { maxBytes: cap, contentLength: declaredLength },
+      });
+    }
+    const { buffer, truncated } = await readCapped(body, encoding, cap, overCap);
+    const sniff = mode === 'html' || mode === 'image' ? 'html' : mode;
+    const { text, charset } = decodeText(buffer, declared, sniff, truncated);
+    return answer({ body: text, charset, bytes: buffer.length, truncated });
+  }
+}
