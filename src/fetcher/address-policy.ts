@@ -1,3 +1,4 @@
+/* eslint-disable sonarjs/no-hardcoded-ip -- this file is the SSRF guard's list of refused ranges */
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
@@ -56,7 +57,8 @@ export interface AddressVerdict {
  */
 export function classifyAddress(address: string): AddressVerdict {
   // Scoped IPv6 (`fe80::1%eth0`) can come back from the resolver: the scope does not change the verdict.
-  const bare = address.replace(/%.*$/, '');
+  const zone = address.indexOf('%');
+  const bare = zone === -1 ? address : address.slice(0, zone);
   if (isIP(bare) === 0) return { address, public: false, range: 'invalid' };
   let parsed = ipaddr.parse(bare);
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {

@@ -55,7 +55,7 @@ export function decodersFor(contentEncoding: string | undefined): Transform[] {
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity');
   if (codings.length > MAX_ENCODING_LAYERS) throw decodeError(`${codings.length} content encodings`);
-  return codings.reverse().map(decoderFor);
+  return codings.toReversed().map(decoderFor);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { isIP, type Socket } from 'node:net';
+import { isIP } from 'node:net';
 import type { buildConnector } from 'undici';
 import { DomainError } from '../common/errors/domain-error.js';
 import { classifyAddress, hostPortKey, type AddressVerdict } from './address-policy.js';
@@ -99,7 +99,7 @@ export function guardedConnector(options: GuardedConnectorOptions): buildConnect
     const [address, ...rest] = addresses;
     dial({ ...connectOptions, hostname: address, host: address, servername }, (error, socket) => {
       if (error === null) {
-        callback(null, socket as Socket);
+        callback(null, socket);
       } else if (rest.length > 0) {
         // Dual-stack hosts: an unreachable IPv6 address must not hide a working IPv4 one.
         dialInOrder(connectOptions, rest, servername, callback);
@@ -120,7 +120,7 @@ export function guardedConnector(options: GuardedConnectorOptions): buildConnect
         const started = performance.now();
         dialInOrder(connectOptions, addresses, servername, (error, socket) => {
           if (trace) trace.connectMs += performance.now() - started;
-          if (error === null) callback(null, socket as Socket);
+          if (error === null) callback(null, socket);
           else callback(error, null);
         });
       },

@@ -3,7 +3,13 @@
  * (`unshare -n`, see the README): these tests name private and metadata addresses. Servers that must never be reached
  * (the canaries) listen on 127.0.0.2 and ::1 at the fixture's port and must count zero connections at the end.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { constants as zlibConstants, createBrotliCompress, createGzip, gzipSync } from 'node:zlib';
 import { buildConnector } from 'undici';
@@ -24,13 +30,15 @@ const PUBLIC_B = '2606:4700::6810:84e5';
 
 class MapResolver extends HostResolver {
   readonly calls: string[] = [];
-  constructor(private readonly answers: Record<string, string[][]>) {
+  private readonly answers: Map<string, string[][]>;
+  constructor(answers: Record<string, string[][]>) {
     super();
+    this.answers = new Map(Object.entries(answers));
   }
   resolve(hostname: string): Promise<string[]> {
     const previous = this.calls.filter((name) => name === hostname).length;
     this.calls.push(hostname);
-    const answers = this.answers[hostname];
+    const answers = this.answers.get(hostname);
     if (answers === undefined) {
       return Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
     }
@@ -76,7 +84,7 @@ async function timed<T>(work: Promise<T>): Promise<{ error?: DomainError; result
   }
 }
 
-function failure(code: string, details: Record<string, unknown>) {
+function failure(code: string, details: Record<string, unknown>): unknown {
   return expect.objectContaining({ code, details: expect.objectContaining(details) });
 }
 
@@ -140,31 +148,33 @@ describe('SafeFetcher', () => {
     return fetcher;
   }
 
+  function reply(res: ServerResponse, status: number, headers: OutgoingHttpHeaders = {}, body?: string | Buffer): void {
+    res.writeHead(status, headers).end(body);
+  }
+
   function route(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fixture');
     const query = url.searchParams;
     received.push({ url: url.pathname + url.search, headers: req.headers, port: req.socket.localPort ?? 0 });
-    const html = (body: string | Buffer, type = 'text/html; charset=utf-8') =>
-      res.writeHead(200, { 'content-type': type }).end(body);
+    const html = (body: string | Buffer, type = 'text/html; charset=utf-8'): void =>
+      reply(res, 200, { 'content-type': type }, body);
     switch (url.pathname) {
       case '/page':
         return html(PAGE);
       case '/headers':
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req.headers));
+        return reply(res, 200, { 'content-type': 'application/json' }, JSON.stringify(req.headers));
       case '/redirect':
-        return void res
-          .writeHead(Number(query.get('status') ?? 302), { location: query.get('to') ?? '/page' })
-          .end('moved');
+        return reply(res, Number(query.get('status') ?? 302), { location: query.get('to') ?? '/page' }, 'moved');
       case '/loop-a':
-        return void res.writeHead(302, { location: '/loop-b' }).end();
+        return reply(res, 302, { location: '/loop-b' });
       case '/loop-b':
-        return void res.writeHead(301, { location: `${base}/loop-a#again` }).end();
+        return reply(res, 301, { location: `${base}/loop-a#again` });
       case '/chain': {
         const n = Number(query.get('n'));
-        return void res.writeHead(302, { location: n > 0 ? `/chain?n=${n - 1}` : '/page' }).end();
+        return reply(res, 302, { location: n > 0 ? `/chain?n=${n - 1}` : '/page' });
       }
       case '/status':
-        return void res.writeHead(Number(query.get('code')), { 'content-type': 'text/html' }).end('<h1>nope</h1>');
+        return reply(res, Number(query.get('code')), { 'content-type': 'text/html' }, '<h1>nope</h1>');
       case '/slow': {
         inFlight += 1;
         maxInFlight = Math.max(maxInFlight, inFlight);
@@ -191,21 +201,30 @@ describe('SafeFetcher', () => {
         return;
       }
       case '/gzip-bomb':
-        return void res
-          .writeHead(200, { 'content-type': query.get('type') ?? 'text/html', 'content-encoding': 'gzip' })
-          .end(gzipBomb);
+        return reply(
+          res,
+          200,
+          { 'content-type': query.get('type') ?? 'text/html', 'content-encoding': 'gzip' },
+          gzipBomb,
+        );
       case '/br-bomb':
-        return void res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'br' }).end(brotliBomb);
+        return reply(res, 200, { 'content-type': 'text/html', 'content-encoding': 'br' }, brotliBomb);
       case '/gzip-gzip':
-        return void res
-          .writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip, gzip' })
-          .end(gzipSync(gzipSync(PAGE)));
+        return reply(
+          res,
+          200,
+          { 'content-type': 'text/html', 'content-encoding': 'gzip, gzip' },
+          gzipSync(gzipSync(PAGE)),
+        );
       case '/corrupt-gzip':
-        return void res
-          .writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' })
-          .end(Buffer.concat([gzipSync(PAGE).subarray(0, 10), Buffer.from('this is not deflate data at all')]));
+        return reply(
+          res,
+          200,
+          { 'content-type': 'text/html', 'content-encoding': 'gzip' },
+          Buffer.concat([gzipSync(PAGE).subarray(0, 10), Buffer.from('this is not deflate data at all')]),
+        );
       case '/zstd':
-        return void res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'zstd' }).end('(zstd)');
+        return reply(res, 200, { 'content-type': 'text/html', 'content-encoding': 'zstd' }, '(zstd)');
       case '/cp1251-header':
         return html(Buffer.concat([Buffer.from('<p>'), CP1251_PRIVET]), 'text/html; charset=windows-1251');
       case '/sjis-meta':
@@ -219,22 +238,20 @@ describe('SafeFetcher', () => {
       case '/undeclared-latin1':
         return html(Buffer.from('<p>caf\xe9 au lait', 'latin1'), 'text/html');
       case '/image.png':
-        return void res
-          .writeHead(200, { 'content-type': 'image/png' })
-          .end(Buffer.concat([PNG_HEAD, Buffer.alloc(200_000)]));
+        return reply(res, 200, { 'content-type': 'image/png' }, Buffer.concat([PNG_HEAD, Buffer.alloc(200_000)]));
       case '/video.mp4': {
         res.writeHead(200, { 'content-type': 'video/mp4' });
         every(10, () => res.write(Buffer.alloc(64 * 1024)));
         return;
       }
       case '/data.json':
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"title":"Ünïcode"}');
+        return reply(res, 200, { 'content-type': 'application/json' }, '{"title":"Ünïcode"}');
       case '/as-text.json':
-        return void res.writeHead(200, { 'content-type': 'text/html' }).end('{"type":"video"}');
+        return reply(res, 200, { 'content-type': 'text/html' }, '{"type":"video"}');
       case '/doc.pdf':
-        return void res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.7');
+        return reply(res, 200, { 'content-type': 'application/pdf' }, '%PDF-1.7');
       default:
-        return void res.writeHead(404).end();
+        return reply(res, 404);
     }
   }
 

@@ -141,6 +141,13 @@ function abortion(signal: AbortSignal): Promise<never> {
   });
 }
 
+/** The fragment never reaches the server: `/a#x` and `/a` are the same hop for loop detection. */
+function withoutFragment(url: URL): string {
+  const copy = new URL(url);
+  copy.hash = '';
+  return copy.href;
+}
+
 function elapsedSince(start: number): number {
   return Math.round(performance.now() - start);
 }
@@ -231,7 +238,7 @@ export class SafeFetcher implements OnModuleDestroy {
     const seen = new Set<string>();
     let url = first;
     for (;;) {
-      seen.add(url.href.replace(/#.*$/, ''));
+      seen.add(withoutFragment(url));
       const phasesBefore = trace.dnsMs + trace.connectMs;
       const sent = performance.now();
       const response = await this.agent.request({
@@ -271,7 +278,7 @@ export class SafeFetcher implements OnModuleDestroy {
         details: { reason: gate.reason, redirect: hop },
       });
     }
-    if (seen.has(gate.url.href.replace(/#.*$/, ''))) {
+    if (seen.has(withoutFragment(gate.url))) {
       throw new DomainError('UPSTREAM_ERROR', 'the redirects go round in a loop', {
         details: { cause: 'redirect_loop' },
       });

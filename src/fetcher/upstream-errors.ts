@@ -3,30 +3,32 @@ import { DomainError } from '../common/errors/domain-error.js';
 /** What went wrong talking to the upstream, as told to the caller in `details.cause`. */
 export type UpstreamCause = 'refused' | 'reset' | 'tls' | 'protocol' | 'dns' | 'decode' | 'network';
 
-const CAUSE_BY_CODE: Readonly<Record<string, UpstreamCause>> = {
-  ECONNREFUSED: 'refused',
-  ENETUNREACH: 'refused',
-  EHOSTUNREACH: 'refused',
-  EADDRNOTAVAIL: 'refused',
-  ECONNRESET: 'reset',
-  EPIPE: 'reset',
-  ECONNABORTED: 'reset',
-  UND_ERR_SOCKET: 'reset',
-  UND_ERR_CLOSED: 'reset',
-  ENOTFOUND: 'dns',
-  EAI_AGAIN: 'dns',
-  ENODATA: 'dns',
-  EPROTO: 'tls',
-  UND_ERR_HEADERS_OVERFLOW: 'protocol',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'protocol',
-  UND_ERR_INFO: 'protocol',
-  UND_ERR_NOT_SUPPORTED: 'protocol',
-};
+const CAUSE_BY_CODE = new Map<string, UpstreamCause>(
+  Object.entries({
+    ECONNREFUSED: 'refused',
+    ENETUNREACH: 'refused',
+    EHOSTUNREACH: 'refused',
+    EADDRNOTAVAIL: 'refused',
+    ECONNRESET: 'reset',
+    EPIPE: 'reset',
+    ECONNABORTED: 'reset',
+    UND_ERR_SOCKET: 'reset',
+    UND_ERR_CLOSED: 'reset',
+    ENOTFOUND: 'dns',
+    EAI_AGAIN: 'dns',
+    ENODATA: 'dns',
+    EPROTO: 'tls',
+    UND_ERR_HEADERS_OVERFLOW: 'protocol',
+    UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'protocol',
+    UND_ERR_INFO: 'protocol',
+    UND_ERR_NOT_SUPPORTED: 'protocol',
+  } satisfies Record<string, UpstreamCause>),
+);
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 function causeOf(code: string): UpstreamCause {
-  const known = CAUSE_BY_CODE[code];
+  const known = CAUSE_BY_CODE.get(code);
   if (known !== undefined) return known;
   if (code.startsWith('HPE_')) return 'protocol'; // llhttp parser errors: the answer is not HTTP/1.1
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code.includes('CERT')) return 'tls';
