@@ -59,8 +59,12 @@ export function classifyAddress(address: string): AddressVerdict {
   // Scoped IPv6 (`fe80::1%eth0`) can come back from the resolver: the scope does not change the verdict.
   const zone = address.indexOf('%');
   const bare = zone === -1 ? address : address.slice(0, zone);
-  if (isIP(bare) === 0) return { address, public: false, range: 'invalid' };
-  let parsed = ipaddr.parse(bare);
+  const family = isIP(bare);
+  if (family === 0) return { address, public: false, range: 'invalid' };
+  // ipaddr.js reads the dotted IPv4-compatible form `::8.8.8.8` as IPv4-mapped; WHATWG URL writes every IPv6
+  // address in plain hex (`::808:808`), which ipaddr.js parses right. Resolvers do print the dotted form.
+  const canonicalInput = family === 6 ? new URL(`http://[${bare}]/`).hostname.slice(1, -1) : bare;
+  let parsed = ipaddr.parse(canonicalInput);
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
     parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   }

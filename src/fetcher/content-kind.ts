@@ -35,7 +35,10 @@ const DATA_TYPES = new Set(['application/json', 'application/xml', 'application/
 
 function isData(mimeType: string): boolean {
   // oEmbed providers answer JSON as text/html or text/plain often enough: any textual type is read and parsed.
-  return DATA_TYPES.has(mimeType) || mimeType.startsWith('text/') || /\+(json|xml)$/.test(mimeType);
+  if (DATA_TYPES.has(mimeType) || mimeType.startsWith('text/')) return true;
+  // `application/ld+json`, `text/xml+oembed` and the common non-standard `application/json+oembed`.
+  const subtype = mimeType.slice(mimeType.indexOf('/') + 1);
+  return subtype.split('+').some((part) => part === 'json' || part === 'xml');
 }
 
 /**

@@ -11,6 +11,6 @@ import { SafeFetcher } from './safe-fetcher.js';
 @Module({
   imports: [ConfigModule.forFeature(fetchConfig)],
   providers: [{ provide: HostResolver, useClass: SystemHostResolver }, SafeFetcher],
-  exports: [SafeFetcher],
+  exports: [SafeFetcher, HostResolver],
 })
 export class FetcherModule {}

@@ -128,7 +128,10 @@ describe('SafeFetcher', () => {
     return timer;
   }
 
-  function makeFetcher(overrides: Partial<SafeFetcherOptions> = {}, resolver = new MapResolver({})): SafeFetcher {
+  function makeFetcher(
+    overrides: Partial<SafeFetcherOptions> = {},
+    resolver: HostResolver = new MapResolver({}),
+  ): SafeFetcher {
     const fetcher = new SafeFetcher(
       {
         timeoutMs: TIMEOUT_MS,
@@ -165,6 +168,10 @@ describe('SafeFetcher', () => {
         return reply(res, 200, { 'content-type': 'application/json' }, JSON.stringify(req.headers));
       case '/redirect':
         return reply(res, Number(query.get('status') ?? 302), { location: query.get('to') ?? '/page' }, 'moved');
+      case '/two-locations':
+        res.setHeader('location', ['/page', '/elsewhere']);
+        res.setHeader('set-cookie', ['a=1', 'b=2']);
+        return reply(res, 302);
       case '/loop-a':
         return reply(res, 302, { location: '/loop-b' });
       case '/loop-b':
@@ -525,6 +532,24 @@ describe('SafeFetcher', () => {
       );
     });
 
+    it('turns a resolver that never answers into UPSTREAM_TIMEOUT (dns) after the connect timeout', async () => {
+      const hanging = new (class extends HostResolver {
+        resolve(): Promise<string[]> {
+          return new Promise(() => undefined);
+        }
+      })();
+      const { error, ms } = await timed(makeFetcher({ connectTimeoutMs: 300 }, hanging).fetch('http://slow-dns.test/'));
+      expect(error).toEqual(failure('UPSTREAM_TIMEOUT', { cause: 'dns' }));
+      expect(ms).toBeLessThan(300 + SLACK_MS);
+    });
+
+    it('turns a name without addresses into UPSTREAM_ERROR (dns)', async () => {
+      const resolver = new MapResolver({ 'empty.test': [[]] });
+      await expect(strictFetcher(resolver).fetch('http://empty.test/')).rejects.toEqual(
+        failure('UPSTREAM_ERROR', { cause: 'dns' }),
+      );
+    });
+
     it('turns a name that does not resolve into UPSTREAM_ERROR (dns)', async () => {
       await expect(strictFetcher().fetch('http://nowhere.test/')).rejects.toEqual(
         failure('UPSTREAM_ERROR', { cause: 'dns' }),
@@ -650,6 +675,17 @@ describe('SafeFetcher', () => {
             { url: `${base}/chain?n=1`, status: 302 },
             { url: `${base}/chain?n=0`, status: 302 },
           ],
+        }),
+      );
+    });
+
+    it('follows the first of repeated Location headers', async () => {
+      const result = await makeFetcher().fetch(`${base}/two-locations`);
+      expect(result).toEqual(
+        expect.objectContaining({
+          finalUrl: `${base}/page`,
+          body: PAGE,
+          redirects: [{ url: `${base}/two-locations`, status: 302 }],
         }),
       );
     });
@@ -785,6 +821,11 @@ describe('SafeFetcher', () => {
       const started = performance.now();
       await expect(makeFetcher().fetch(`${base}/trickle`, { signal: controller.signal })).rejects.toBe(reason);
       expect(performance.now() - started).toBeLessThan(TIMEOUT_MS);
+    });
+    it("rejects at once with the caller's reason when its signal was already aborted", async () => {
+      const reason = new Error('batch cancelled');
+      await expect(makeFetcher().fetch(`${base}/page`, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+      expect(received).toEqual([]);
     });
   });
 

@@ -99,6 +99,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const DEFAULT_IMAGE_HEAD_BYTES = 65_536;
 /** A redirect body is read (so the connection can be reused) up to this size, then the socket is dropped. */
 const REDIRECT_BODY_LIMIT = 16_384;
+const UNDICI_TIMER_MARGIN_MS = 1000;
 const ACCEPT_LANGUAGE = 'en-US,en;q=0.9,*;q=0.5';
 
 const ACCEPT_BY_MODE: Readonly<Record<FetchMode, string>> = {
@@ -173,9 +174,10 @@ export class SafeFetcher implements OnModuleDestroy {
     this.imageHeadBytes = options.imageHeadBytes ?? DEFAULT_IMAGE_HEAD_BYTES;
     this.agent = new Agent({
       connections: options.perHostConcurrency,
-      // undici's own timers are a second line behind the overall deadline (they reset per chunk, see STACK-NOTES).
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+      // undici's own timers are only a second line (they reset per chunk and tick coarsely): set past the deadline so
+      // the deadline, which bounds the whole fetch, is what callers see.
+      headersTimeout: options.timeoutMs + UNDICI_TIMER_MARGIN_MS,
+      bodyTimeout: options.timeoutMs + UNDICI_TIMER_MARGIN_MS,
       connect: guardedConnector({
         resolver,
         allowPrivate,
