@@ -29,8 +29,11 @@ export interface GuardedConnectorOptions {
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'https:': 443 };
 
 function blocked(host: string, verdict: AddressVerdict): DomainError {
+  // The address goes to the logs only (through `cause`): telling callers what internal names resolve to would map
+  // the private network for them.
   return new DomainError('BLOCKED_DESTINATION', `${host} resolves to a non-public address`, {
-    details: { host, address: verdict.address, range: verdict.range },
+    details: { host, range: verdict.range },
+    cause: new Error(`${host} -> ${verdict.address} (${verdict.range})`),
   });
 }
 

@@ -88,6 +88,15 @@ function failure(code: string, details: Record<string, unknown>): unknown {
   return expect.objectContaining({ code, details: expect.objectContaining(details) });
 }
 
+/** A refusal by the address gate: the caller sees the host and the range, the logs (the cause) the address. */
+function blockedAt(address: string, details: Record<string, unknown>): unknown {
+  return expect.objectContaining({
+    code: 'BLOCKED_DESTINATION',
+    details: expect.objectContaining(details),
+    cause: expect.objectContaining({ message: expect.stringContaining(` -> ${address} (`) }),
+  });
+}
+
 const ANY_TIMINGS = {
   dns: expect.any(Number),
   connect: expect.any(Number),
@@ -498,14 +507,14 @@ describe('SafeFetcher', () => {
 
     it('refuses the metadata service on its usual port 80', async () => {
       await expect(strictFetcher().fetch('http://169.254.169.254/latest/meta-data/')).rejects.toEqual(
-        failure('BLOCKED_DESTINATION', { address: '169.254.169.254', range: 'linkLocal' }),
+        blockedAt('169.254.169.254', { range: 'linkLocal' }),
       );
     });
 
     it('refuses a name that resolves to loopback', async () => {
       const resolver = new MapResolver({ 'loopback.test': [['127.0.0.2']] });
       await expect(strictFetcher(resolver).fetch(`http://loopback.test:${port}/`)).rejects.toEqual(
-        failure('BLOCKED_DESTINATION', { host: 'loopback.test', address: '127.0.0.2', range: 'loopback' }),
+        blockedAt('127.0.0.2', { host: 'loopback.test', range: 'loopback' }),
       );
       expect(resolver.calls).toEqual(['loopback.test']);
     });
@@ -517,10 +526,10 @@ describe('SafeFetcher', () => {
       });
       const fetcher = strictFetcher(resolver);
       await expect(fetcher.fetch(`http://mixed.test:${port}/`)).rejects.toEqual(
-        failure('BLOCKED_DESTINATION', { address: '10.1.2.3', range: 'private' }),
+        blockedAt('10.1.2.3', { range: 'private' }),
       );
       await expect(fetcher.fetch(`http://mixed6.test:${port}/`)).rejects.toEqual(
-        failure('BLOCKED_DESTINATION', { address: '192.168.0.1', range: 'private' }),
+        blockedAt('192.168.0.1', { range: 'private' }),
       );
     });
 
@@ -528,7 +537,7 @@ describe('SafeFetcher', () => {
       const resolver = new MapResolver({ 'alias.test': [['127.0.0.1']] });
       const fetcher = makeFetcher({ allowedPorts: [80, 443, port] }, resolver);
       await expect(fetcher.fetch(`http://alias.test:${port}/page`)).rejects.toEqual(
-        failure('BLOCKED_DESTINATION', { address: '127.0.0.1' }),
+        blockedAt('127.0.0.1', { range: 'loopback' }),
       );
     });
 
@@ -593,7 +602,7 @@ describe('SafeFetcher', () => {
         });
         const to = encodeURIComponent(`http://b.test:${port}/page`);
         await expect(publicFetcher(resolver).fetch(`http://a.test:${port}/redirect?to=${to}`)).rejects.toEqual(
-          failure('BLOCKED_DESTINATION', { host: 'b.test', address: '127.0.0.2' }),
+          blockedAt('127.0.0.2', { host: 'b.test', range: 'loopback' }),
         );
         expect(resolver.calls).toEqual(['a.test', 'b.test']);
         expect(dialled).toEqual([PUBLIC_A]);
