@@ -1,0 +1,297 @@
+import { Parser } from 'htmlparser2';
+
+/** A `<meta>` tag: `key` is its lowercased `property`, `name` or `http-equiv`. */
+export interface MetaTag {
+  key: string;
+  value: string;
+}
+
+/** A `<link>` tag with its relation list normalised to lowercase single spaces. */
+export interface LinkTag {
+  rel: string;
+  href: string;
+  type?: string;
+  sizes?: string;
+  hreflang?: string;
+}
+
+/** An `<img>` seen in the body, kept as a last-resort preview image. */
+export interface BodyImage {
+  src: string;
+  alt?: string;
+  width?: string;
+  height?: string;
+  inContent: boolean;
+}
+
+/** A microdata property: `path` joins the enclosing item properties (`author.name`). */
+export interface ItemProp {
+  path: string;
+  value: string;
+}
+
+/** Everything one streaming pass collects from a page; rules read only this. */
+export interface PageScan {
+  url: string;
+  metas: MetaTag[];
+  links: LinkTag[];
+  itemProps: ItemProp[];
+  itemTypes: string[];
+  jsonLdBlocks: string[];
+  times: string[];
+  authorLinks: string[];
+  bodyImages: BodyImage[];
+  title?: string;
+  h1?: string;
+  paragraph?: string;
+  htmlLang?: string;
+  baseHref?: string;
+  /** `false` when the pass stopped after the head. */
+  bodyScanned: boolean;
+}
+
+/** Decides, once the head is complete, whether the body still has to be read. */
+export type HeadCheck = (scan: PageScan) => boolean;
+
+const MIN_PARAGRAPH_LENGTH = 80;
+const MAX_CAPTURE_LENGTH = 2000;
+const MAX_BODY_IMAGES = 8;
+const MAX_TIMES = 4;
+const CHROME_TAGS = new Set(['nav', 'header', 'footer', 'aside', 'form', 'menu', 'dialog']);
+const CONTENT_TAGS = new Set(['article', 'main']);
+const MICRODATA_URL_ATTR: Record<string, string> = {
+  a: 'href',
+  area: 'href',
+  link: 'href',
+  img: 'src',
+  audio: 'src',
+  video: 'src',
+  source: 'src',
+  iframe: 'src',
+  embed: 'src',
+  object: 'data',
+};
+
+interface Capture {
+  depth: number;
+  parts: string[];
+  length: number;
+  done: (text: string) => void;
+}
+
+interface Scope {
+  depth: number;
+  path: string;
+}
+
+type Attribs = Record<string, string>;
+
+/**
+ * Reads `html` once with htmlparser2's streaming tokenizer (no DOM). When the head closes,
+ * `needsBody` decides whether the rest of the document is read at all.
+ */
+export function scanPage(html: string, url: string, needsBody: HeadCheck): PageScan {
+  const scanner = new PageScanner(url, needsBody);
+  const parser = new Parser(scanner, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  scanner.parser = parser;
+  parser.write(html);
+  if (!scanner.stopped) parser.end();
+  return scanner.scan;
+}
+
+class PageScanner {
+  readonly scan: PageScan;
+  parser?: Parser;
+  stopped = false;
+
+  private depth = 0;
+  private headDone = false;
+  private inBody = false;
+  private svgDepth = 0;
+  private chromeDepth = 0;
+  private contentDepth = 0;
+  private rawText: { buffer: string[] | undefined } | undefined;
+  private captures: Capture[] = [];
+  private scopes: Scope[] = [];
+
+  constructor(
+    url: string,
+    private readonly needsBody: HeadCheck,
+  ) {
+    this.scan = {
+      url,
+      metas: [],
+      links: [],
+      itemProps: [],
+      itemTypes: [],
+      jsonLdBlocks: [],
+      times: [],
+      authorLinks: [],
+      bodyImages: [],
+      bodyScanned: true,
+    };
+  }
+
+  onopentag(name: string, attribs: Attribs): void {
+    this.depth++;
+    switch (name) {
+      case 'html':
+        this.scan.htmlLang ??= attribs.lang || attribs['xml:lang'] || undefined;
+        break;
+      case 'base':
+        if (this.scan.baseHref === undefined && attribs.href) this.scan.baseHref = attribs.href;
+        break;
+      case 'meta':
+        this.onMeta(attribs);
+        break;
+      case 'link':
+        this.onLink(attribs);
+        break;
+      case 'script':
+      case 'style':
+      case 'template':
+        this.rawText = { buffer: isJsonLd(name, attribs) ? [] : undefined };
+        break;
+      case 'body':
+        this.endHead();
+        this.inBody = true;
+        break;
+      default:
+        this.onElement(name, attribs);
+    }
+    if (attribs.itemprop !== undefined || attribs.itemscope !== undefined) this.onMicrodata(name, attribs);
+  }
+
+  ontext(text: string): void {
+    if (this.rawText) {
+      this.rawText.buffer?.push(text);
+      return;
+    }
+    for (const capture of this.captures) {
+      if (capture.length < MAX_CAPTURE_LENGTH) {
+        capture.parts.push(text);
+        capture.length += text.length;
+      }
+    }
+  }
+
+  onclosetag(name: string): void {
+    if (name === 'script' || name === 'style' || name === 'template') {
+      const buffer = this.rawText?.buffer;
+      if (buffer) this.scan.jsonLdBlocks.push(buffer.join(''));
+      this.rawText = undefined;
+    }
+    this.closeCaptures();
+    while (this.scopes.length > 0 && this.scopes[this.scopes.length - 1].depth === this.depth) this.scopes.pop();
+    if (name === 'svg' && this.svgDepth > 0) this.svgDepth--;
+    if (CHROME_TAGS.has(name) && this.chromeDepth > 0) this.chromeDepth--;
+    if (CONTENT_TAGS.has(name) && this.contentDepth > 0) this.contentDepth--;
+    this.depth--;
+    if (name === 'head') this.endHead();
+  }
+
+  private closeCaptures(): void {
+    if (this.captures.length === 0) return;
+    const open: Capture[] = [];
+    for (const capture of this.captures) {
+      if (capture.depth === this.depth) capture.done(capture.parts.join(''));
+      else open.push(capture);
+    }
+    this.captures = open;
+  }
+
+  private capture(done: (text: string) => void): void {
+    this.captures.push({ depth: this.depth, parts: [], length: 0, done });
+  }
+
+  private endHead(): void {
+    if (this.headDone) return;
+    this.headDone = true;
+    if (!this.needsBody(this.scan)) {
+      this.scan.bodyScanned = false;
+      this.stopped = true;
+      this.parser?.pause();
+    }
+  }
+
+  private onMeta(attribs: Attribs): void {
+    const value = attribs.content ?? attribs.value;
+    if (value === undefined) return;
+    const key = attribs.property || attribs.name || attribs['http-equiv'];
+    if (key) this.scan.metas.push({ key: key.trim().toLowerCase(), value });
+  }
+
+  private onLink(attribs: Attribs): void {
+    if (!attribs.rel || !attribs.href) return;
+    this.scan.links.push({
+      rel: attribs.rel.trim().toLowerCase().replace(/\s+/g, ' '),
+      href: attribs.href,
+      type: attribs.type?.trim().toLowerCase() || undefined,
+      sizes: attribs.sizes?.trim() || undefined,
+      hreflang: attribs.hreflang?.trim().toLowerCase() || undefined,
+    });
+  }
+
+  private onElement(name: string, attribs: Attribs): void {
+    if (name === 'svg') this.svgDepth++;
+    if (CHROME_TAGS.has(name)) this.chromeDepth++;
+    if (CONTENT_TAGS.has(name)) this.contentDepth++;
+    const scan = this.scan;
+    if (name === 'title' && this.svgDepth === 0 && scan.title === undefined) {
+      this.capture((text) => (scan.title ??= text));
+    } else if (name === 'h1' && scan.h1 === undefined) {
+      this.capture((text) => {
+        if (text.trim() !== '') scan.h1 ??= text;
+      });
+    } else if (name === 'p' && scan.paragraph === undefined && this.chromeDepth === 0) {
+      this.capture((text) => {
+        if (text.trim().length >= MIN_PARAGRAPH_LENGTH) scan.paragraph ??= text;
+      });
+    } else if (name === 'time' && attribs.datetime && scan.times.length < MAX_TIMES) {
+      scan.times.push(attribs.datetime);
+    } else if (name === 'img' && this.inBody) {
+      this.onImage(attribs);
+    }
+    if (attribs.rel && /\bauthor\b/i.test(attribs.rel)) {
+      this.capture((text) => scan.authorLinks.push(text));
+    }
+  }
+
+  private onImage(attribs: Attribs): void {
+    const src = attribs.src || attribs['data-src'];
+    if (!src || this.chromeDepth > 0 || this.scan.bodyImages.length >= MAX_BODY_IMAGES) return;
+    if (attribs['aria-hidden'] === 'true' || src.startsWith('data:')) return;
+    this.scan.bodyImages.push({
+      src,
+      alt: attribs.alt,
+      width: attribs.width,
+      height: attribs.height,
+      inContent: this.contentDepth > 0,
+    });
+  }
+
+  private onMicrodata(name: string, attribs: Attribs): void {
+    const parent = this.scopes.length > 0 ? this.scopes[this.scopes.length - 1].path : '';
+    const props = (attribs.itemprop ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const path = (prop: string): string => (parent ? `${parent}.${prop}` : prop);
+    if (attribs.itemscope !== undefined) {
+      if (attribs.itemtype && props.length === 0) this.scan.itemTypes.push(attribs.itemtype.trim().split(/\s+/)[0]);
+      this.scopes.push({ depth: this.depth, path: props.length > 0 ? path(props[0]) : parent });
+    }
+    if (props.length === 0) return;
+    const direct =
+      attribs.content ?? attribs.datetime ?? (MICRODATA_URL_ATTR[name] ? attribs[MICRODATA_URL_ATTR[name]] : undefined);
+    if (direct !== undefined || name === 'meta' || name === 'link') {
+      if (direct !== undefined) for (const prop of props) this.scan.itemProps.push({ path: path(prop), value: direct });
+      return;
+    }
+    const itemProps = this.scan.itemProps;
+    this.capture((text) => {
+      for (const prop of props) itemProps.push({ path: path(prop), value: text });
+    });
+  }
+}
+
+function isJsonLd(name: string, attribs: Attribs): boolean {
+  return name === 'script' && (attribs.type ?? '').trim().toLowerCase() === 'application/ld+json';
+}
