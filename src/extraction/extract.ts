@@ -3,7 +3,7 @@ import { normalizeAuthor } from './normalize/author.js';
 import { normalizeDate } from './normalize/dates.js';
 import { normalizeLang } from './normalize/lang.js';
 import { cleanText, decodeEntities } from './normalize/text.js';
-import { resolveHttpUrl } from './normalize/urls.js';
+import { isHttpUrl, resolveHttpUrl } from './normalize/urls.js';
 import { scanPage, type PageScan } from './page-scan.js';
 import {
   authorRules,
@@ -29,7 +29,10 @@ const NON_IMAGE_EXTENSION = /\.(?:mp4|m4v|mov|webm|ogv|avi|mp3|m4a|wav|ogg|flac|
 
 type Normalizer<T, V> = (raw: T, page: PageContext) => V | undefined;
 
-const text: Normalizer<string, string> = (raw) => cleanText(raw);
+const text: Normalizer<string, string> = (raw) => {
+  const value = cleanText(raw);
+  return value === undefined || isHttpUrl(value) ? undefined : value;
+};
 const url: Normalizer<string, string> = (raw, page) => resolveHttpUrl(decodeEntities(raw), page.base);
 const date: Normalizer<string, string> = (raw) => normalizeDate(cleanText(raw));
 const lang: Normalizer<string, string> = (raw) => normalizeLang(cleanText(raw));

@@ -40,6 +40,10 @@ export interface PageScan {
   jsonLdBlocks: string[];
   times: string[];
   authorLinks: string[];
+  /** Short texts of body elements whose class mentions a date (`date`, `time`, `publish`). */
+  dateTexts: string[];
+  /** Texts of body elements whose class mentions an author or byline, and of links to author pages. */
+  bylineTexts: string[];
   bodyImages: BodyImage[];
   title?: string;
   h1?: string;
@@ -57,7 +61,30 @@ const MIN_PARAGRAPH_LENGTH = 80;
 const MAX_CAPTURE_LENGTH = 2000;
 const MAX_BODY_IMAGES = 8;
 const MAX_TIMES = 4;
-const CHROME_TAGS = new Set(['nav', 'header', 'footer', 'aside', 'form', 'menu', 'dialog']);
+const MAX_HINTS = 6;
+const MAX_HINT_LENGTH = 80;
+const CHROME_TAGS = new Set(['nav', 'header', 'footer', 'aside', 'form', 'menu', 'dialog', 'noscript']);
+const INLINE_TAGS = new Set([
+  'a',
+  'abbr',
+  'b',
+  'bdi',
+  'cite',
+  'code',
+  'em',
+  'font',
+  'i',
+  'mark',
+  'q',
+  's',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'time',
+  'u',
+]);
 const CONTENT_TAGS = new Set(['article', 'main']);
 const MICRODATA_URL_ATTR: Record<string, string> = {
   a: 'href',
@@ -71,6 +98,9 @@ const MICRODATA_URL_ATTR: Record<string, string> = {
   embed: 'src',
   object: 'data',
 };
+
+/** Properties whose microdata value is the element's URL; for the others, links give their text. */
+const URL_PROPS = /(?:url|image|logo|sameas|thumbnail)$/;
 
 interface Capture {
   depth: number;
@@ -127,12 +157,15 @@ class PageScanner {
       jsonLdBlocks: [],
       times: [],
       authorLinks: [],
+      dateTexts: [],
+      bylineTexts: [],
       bodyImages: [],
       bodyScanned: true,
     };
   }
 
   onopentag(name: string, attribs: Attribs): void {
+    this.breakCaptures(name);
     this.depth++;
     switch (name) {
       case 'html':
@@ -182,6 +215,7 @@ class PageScanner {
       this.rawText = undefined;
     }
     this.closeCaptures();
+    this.breakCaptures(name);
     while (this.scopes.length > 0 && this.scopes[this.scopes.length - 1].depth === this.depth) this.scopes.pop();
     if (name === 'svg' && this.svgDepth > 0) this.svgDepth--;
     if (CHROME_TAGS.has(name) && this.chromeDepth > 0) this.chromeDepth--;
@@ -200,6 +234,12 @@ class PageScanner {
     this.captures = open;
   }
 
+  /** Block boundaries separate words (`<div>Jane Doe</div><div>Staff</div>`) and start a new line. */
+  private breakCaptures(name: string): void {
+    if (INLINE_TAGS.has(name)) return;
+    for (const capture of this.captures) capture.parts.push('\n');
+  }
+
   private capture(done: (text: string) => void): void {
     this.captures.push({ depth: this.depth, parts: [], length: 0, done });
   }
@@ -216,7 +256,8 @@ class PageScanner {
 
   private onMeta(attribs: Attribs): void {
     const value = attribs.content ?? attribs.value;
-    if (value === undefined) return;
+    // An attribute name holding a quote means an unescaped quote ended `content` early: the value is cut.
+    if (value === undefined || Object.keys(attribs).some((name) => /["']/.test(name))) return;
     const key = attribs.property || attribs.name || attribs['http-equiv'];
     if (key) this.scan.metas.push({ key: key.trim().toLowerCase(), value });
   }
@@ -255,6 +296,20 @@ class PageScanner {
     if (attribs.rel && /\bauthor\b/i.test(attribs.rel)) {
       this.capture((text) => scan.authorLinks.push(text));
     }
+    if (this.inBody) this.onClassHints(name, attribs);
+  }
+
+  /** Class names and author-page links hint at bylines and dates that no markup declares. */
+  private onClassHints(name: string, attribs: Attribs): void {
+    const scan = this.scan;
+    const cls = attribs.class ?? '';
+    if (scan.dateTexts.length < MAX_HINTS && /date|time|publish/i.test(cls)) {
+      this.capture((text) => pushShort(scan.dateTexts, text));
+    }
+    const authorLink = name === 'a' && /\/(?:authors?|people|staff)\//i.test(attribs.href ?? '');
+    if (scan.bylineTexts.length < MAX_HINTS && (authorLink || /author|byline/i.test(cls))) {
+      this.capture((text) => pushShort(scan.bylineTexts, text));
+    }
   }
 
   private onImage(attribs: Attribs): void {
@@ -279,8 +334,8 @@ class PageScanner {
       this.scopes.push({ depth: this.depth, path: props.length > 0 ? path(props[0]) : parent });
     }
     if (props.length === 0) return;
-    const direct =
-      attribs.content ?? attribs.datetime ?? (MICRODATA_URL_ATTR[name] ? attribs[MICRODATA_URL_ATTR[name]] : undefined);
+    const urlAttr = props.some((prop) => URL_PROPS.test(prop)) ? MICRODATA_URL_ATTR[name] : undefined;
+    const direct = attribs.content ?? attribs.datetime ?? (urlAttr === undefined ? undefined : attribs[urlAttr]);
     if (direct !== undefined || name === 'meta' || name === 'link') {
       if (direct !== undefined) for (const prop of props) this.scan.itemProps.push({ path: path(prop), value: direct });
       return;
@@ -290,6 +345,15 @@ class PageScanner {
       for (const prop of props) itemProps.push({ path: path(prop), value: text });
     });
   }
+}
+
+function pushShort(list: string[], text: string): void {
+  const trimmed =
+    text
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? '';
+  if (trimmed !== '' && trimmed.length <= MAX_HINT_LENGTH) list.push(trimmed);
 }
 
 function isJsonLd(name: string, attribs: Attribs): boolean {

@@ -1,10 +1,38 @@
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 const ZONES: Record<string, number> = {
-  z: 0, ut: 0, utc: 0, gmt: 0, est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480,
-  pdt: -420, cet: 60, cest: 120, bst: 60, ist: 330, jst: 540, aest: 600,
+  z: 0,
+  ut: 0,
+  utc: 0,
+  gmt: 0,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
+  cet: 60,
+  cest: 120,
+  bst: 60,
+  ist: 330,
+  jst: 540,
+  aest: 600,
 };
 
 const MIN_YEAR = 1900;
@@ -98,7 +126,10 @@ function parseWithMonthName(text: string): DateParts | undefined {
   if (!monthMatch || !yearMatch) return undefined;
   const rest = lower.replace(monthMatch[0], ' ').replace(yearMatch[0], ' ').replace(TIME, ' ');
   const dayMatch = /\b(\d{1,2})(?:st|nd|rd|th)?\b/.exec(rest.replace(/[+-]\d{2}:?\d{2}/g, ' '));
-  return withTime({ year: Number(yearMatch[1]), month: MONTHS[monthMatch[1]], day: dayMatch ? Number(dayMatch[1]) : 1 }, lower);
+  return withTime(
+    { year: Number(yearMatch[1]), month: MONTHS[monthMatch[1]], day: dayMatch ? Number(dayMatch[1]) : 1 },
+    lower,
+  );
 }
 
 function withTime(parts: DateParts, text: string): DateParts {

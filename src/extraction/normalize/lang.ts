@@ -11,12 +11,58 @@ const ISO_639_1 = new Set(
 
 /** ISO 639-2 (bibliographic and terminology) codes of the languages most pages are written in. */
 const ISO_639_2: Record<string, string> = {
-  ara: 'ar', ben: 'bn', bul: 'bg', cat: 'ca', ces: 'cs', cze: 'cs', chi: 'zh', zho: 'zh', dan: 'da', deu: 'de',
-  ger: 'de', ell: 'el', gre: 'el', eng: 'en', est: 'et', fas: 'fa', per: 'fa', fin: 'fi', fra: 'fr', fre: 'fr',
-  heb: 'he', hin: 'hi', hrv: 'hr', hun: 'hu', ind: 'id', ita: 'it', jpn: 'ja', kor: 'ko', lav: 'lv', lit: 'lt',
-  msa: 'ms', may: 'ms', nld: 'nl', dut: 'nl', nor: 'no', nob: 'nb', pol: 'pl', por: 'pt', ron: 'ro', rum: 'ro',
-  rus: 'ru', slk: 'sk', slo: 'sk', slv: 'sl', spa: 'es', srp: 'sr', swe: 'sv', tha: 'th', tur: 'tr', ukr: 'uk',
-  urd: 'ur', vie: 'vi',
+  ara: 'ar',
+  ben: 'bn',
+  bul: 'bg',
+  cat: 'ca',
+  ces: 'cs',
+  cze: 'cs',
+  chi: 'zh',
+  zho: 'zh',
+  dan: 'da',
+  deu: 'de',
+  ger: 'de',
+  ell: 'el',
+  gre: 'el',
+  eng: 'en',
+  est: 'et',
+  fas: 'fa',
+  per: 'fa',
+  fin: 'fi',
+  fra: 'fr',
+  fre: 'fr',
+  heb: 'he',
+  hin: 'hi',
+  hrv: 'hr',
+  hun: 'hu',
+  ind: 'id',
+  ita: 'it',
+  jpn: 'ja',
+  kor: 'ko',
+  lav: 'lv',
+  lit: 'lt',
+  msa: 'ms',
+  may: 'ms',
+  nld: 'nl',
+  dut: 'nl',
+  nor: 'no',
+  nob: 'nb',
+  pol: 'pl',
+  por: 'pt',
+  ron: 'ro',
+  rum: 'ro',
+  rus: 'ru',
+  slk: 'sk',
+  slo: 'sk',
+  slv: 'sl',
+  spa: 'es',
+  srp: 'sr',
+  swe: 'sv',
+  tha: 'th',
+  tur: 'tr',
+  ukr: 'uk',
+  urd: 'ur',
+  vie: 'vi',
 };
 
 /** Legacy codes browsers still accept. */
@@ -28,7 +74,10 @@ const ALIASES: Record<string, string> = { iw: 'he', in: 'id', ji: 'yi', jw: 'jv'
  */
 export function normalizeLang(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const primary = value.trim().split(/[-_\s,;]/)[0].toLowerCase();
+  const primary = value
+    .trim()
+    .split(/[-_\s,;]/)[0]
+    .toLowerCase();
   const code = ALIASES[primary] ?? (primary.length === 3 ? ISO_639_2[primary] : primary);
   return code !== undefined && ISO_639_1.has(code) ? code : undefined;
 }

@@ -1,7 +1,18 @@
 import type { IconInfo, ImageInfo, OembedLink, PageType, VideoInfo } from '../metadata.js';
 import { normalizeOgType } from '../normalize/page-type.js';
 import { faviconFallback, iconLinks } from './icon.rules.js';
-import { bodyImages, defaultAlternate, htmlLang, link, relAuthor, text, timeElement } from './html.rules.js';
+import {
+  bodyImages,
+  bylineText,
+  dateText,
+  defaultAlternate,
+  htmlLang,
+  link,
+  relAuthor,
+  text,
+  timeElement,
+  titleSegment,
+} from './html.rules.js';
 import { jsonLd, jsonLdAuthor, jsonLdImages, jsonLdType, jsonLdVideos } from './json-ld.rules.js';
 import { hasMetaPrefix, meta } from './meta.rules.js';
 import { itemprop, microdataType } from './microdata.rules.js';
@@ -19,11 +30,11 @@ export const titleRules: Rule<string>[] = [
   meta('og:title'),
   meta('twitter:title'),
   jsonLd('headline'),
-  itemprop('headline'),
   meta('dc.title'),
   meta('dcterms.title'),
   meta('citation_title'),
   text('title'),
+  itemprop('headline'),
   jsonLd('name'),
   text('h1'),
 ];
@@ -42,9 +53,9 @@ export const descriptionRules: Rule<string>[] = [
 ];
 
 export const siteNameRules: Rule<string>[] = [
+  jsonLd('publisher.name'),
   meta('og:site_name'),
   meta('application-name'),
-  jsonLd('publisher.name'),
   meta('apple-mobile-web-app-title'),
   itemprop('publisher.name'),
   meta('dc.publisher'),
@@ -52,6 +63,7 @@ export const siteNameRules: Rule<string>[] = [
   meta('citation_journal_title'),
   meta('citation_publisher'),
   twitterSite,
+  titleSegment,
 ];
 
 export const langRules: Rule<string>[] = [
@@ -77,6 +89,7 @@ export const authorRules: Rule<string>[] = [
   meta('parsely-author'),
   meta('sailthru.author'),
   relAuthor,
+  bylineText,
 ];
 
 export const publishedAtRules: Rule<string>[] = [
@@ -102,6 +115,7 @@ export const publishedAtRules: Rule<string>[] = [
   meta('citation_date'),
   meta('citation_online_date'),
   timeElement,
+  dateText,
 ];
 
 export const modifiedAtRules: Rule<string>[] = [

@@ -1,4 +1,6 @@
 import type { ImageInfo } from '../metadata.js';
+import { normalizeAuthor } from '../normalize/author.js';
+import { normalizeDate } from '../normalize/dates.js';
 import { toDimension } from '../normalize/text.js';
 import { rule, type Rule } from './rule.js';
 
@@ -27,8 +29,16 @@ export const defaultAlternate: Rule<string> = rule(
 export const htmlLang: Rule<string> = rule('html[lang]', (page) => page.scan.htmlLang);
 
 /** Text of the first non-empty element marked `rel="author"`. */
-export const relAuthor: Rule<string> = rule('rel=author', (page) =>
-  page.scan.authorLinks.find((t) => t.trim() !== ''),
+export const relAuthor: Rule<string> = rule('rel=author', (page) => page.scan.authorLinks.find((t) => t.trim() !== ''));
+
+/** The first byline-like text (class `author`/`byline`, links to author pages) that reads as a name of two or more words. */
+export const bylineText: Rule<string> = rule('[class*=author]', (page) =>
+  page.scan.bylineTexts.find((t) => /^\S+\s+\S+/.test(normalizeAuthor(t) ?? '')),
+);
+
+/** The first text of an element classed `date`/`time`/`publish` that parses as a date. */
+export const dateText: Rule<string> = rule('[class*=date]', (page) =>
+  page.scan.dateTexts.find((t) => normalizeDate(t) !== undefined),
 );
 
 /** `datetime` of the first `<time>` element. */
@@ -60,3 +70,17 @@ function isTiny(size: string | undefined): boolean {
   const n = toDimension(size);
   return n !== undefined && n < 100;
 }
+
+const TITLE_SEPARATOR = /\s+[|\-–—·•:]\s+/;
+
+/**
+ * The site name part of a `Page title - Site` or `Site | Page title` document title: the shorter
+ * of the first and last segments, as sites put their (short) brand at one end.
+ */
+export const titleSegment: Rule<string> = rule('title segment', (page) => {
+  const parts = (page.scan.title ?? '').split(TITLE_SEPARATOR).map((p) => p.trim());
+  if (parts.length < 2) return undefined;
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  return last.length <= first.length ? last : first;
+});

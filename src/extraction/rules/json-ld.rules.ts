@@ -12,11 +12,11 @@ export function jsonLd(path: string): Rule<string> {
   return rule(`jsonld:${path}`, (page) => asText(jsonLdValue(page.jsonLd(), path)));
 }
 
-/** Author names from JSON-LD `author` (a string, a Person/Organization, or an array of them), joined by `, `. */
+/** Author names from JSON-LD `author` (a string, a Person/Organization, or an array of them): `A, B and C`. */
 export const jsonLdAuthor: Rule<string> = rule('jsonld:author', (page) => {
   for (const node of page.jsonLd()) {
     const names = namesOf(node.author);
-    if (names.length > 0) return names.join(', ');
+    if (names.length > 0) return joinList(names);
   }
   return undefined;
 });
@@ -52,6 +52,11 @@ export const jsonLdType: Rule<PageType> = rule('jsonld:@type', (page) => {
   }
   return undefined;
 });
+
+function joinList(names: string[]): string {
+  const unique = [...new Set(names.map((n) => n.trim()))];
+  return unique.length <= 1 ? unique.join('') : `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`;
+}
 
 function namesOf(value: unknown): string[] {
   if (typeof value === 'string') return [value];
