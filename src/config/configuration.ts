@@ -1,8 +1,18 @@
 import { readAppConfig } from './app.config.js';
+import { readCacheConfig } from './cache.config.js';
+import { readConcurrencyConfig } from './concurrency.config.js';
+import { readFetchConfig } from './fetch.config.js';
+import { readOembedConfig } from './oembed.config.js';
 import { ConfigError, type Env } from './env.js';
 
 /** Every namespace reader; each new feature adds its own here so that boot validates it. */
-const READERS: ((env: Env) => unknown)[] = [readAppConfig];
+const READERS: ((env: Env) => unknown)[] = [
+  readAppConfig,
+  readConcurrencyConfig,
+  readFetchConfig,
+  readCacheConfig,
+  readOembedConfig,
+];
 
 /**
  * Validates the whole environment once, before anything starts, and reports every bad variable at once.

@@ -15,8 +15,8 @@ export interface GracefulShutdownOptions {
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
 /**
- * On SIGTERM/SIGINT: mark the app draining, keep serving for `delayMs`, then close the app (in-flight requests
- * finish, every `onModuleDestroy` runs) and exit 0. Nest's own shutdown hooks re-raise the signal instead, which
+ * On SIGTERM/SIGINT: mark the app draining, keep serving for `delayMs`, stop listening and let in-flight requests
+ * finish, then close the app (every `onModuleDestroy` runs) and exit 0. Nest's own shutdown hooks re-raise the signal instead, which
  * ends the process with a signal rather than exit code 0, so this replaces them.
  * @returns a function that removes the signal handlers
  */
@@ -35,6 +35,9 @@ export function installGracefulShutdown(app: INestApplication, options: Graceful
     force.unref();
     app.get(DrainState).startDraining();
     await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    // Stop listening and let in-flight requests finish first: app.close() runs onModuleDestroy hooks (pools,
+    // caches) before it closes the server, which would pull resources from under running requests.
+    await (app.getHttpAdapter() as { close(): Promise<void> }).close();
     await app.close();
     clearTimeout(force);
     logger.log('closed');
@@ -46,7 +49,8 @@ export function installGracefulShutdown(app: INestApplication, options: Graceful
       exit(1);
     });
   };
-  for (const signal of SIGNALS) process.once(signal, onSignal);
+  // `on`, not `once`: a repeated signal must not fall back to the default action and cut off in-flight requests.
+  for (const signal of SIGNALS) process.on(signal, onSignal);
   return () => {
     for (const signal of SIGNALS) process.removeListener(signal, onSignal);
   };
