@@ -2,7 +2,7 @@ import { cleanText } from './text.js';
 import { isHttpUrl } from './urls.js';
 
 const MAX_AUTHOR_LENGTH = 100;
-const BY_PREFIX = /^(?:(?:written|posted|story|words|text|photos?)\s+)?by[\s:]+/i;
+const BY_PREFIX = /^(?:(?:written|posted|story|words|text|photos?)\s+)?by(?:[\s:]+|$)/i;
 const JOB_TITLE =
   /\b(?:reporter|writer|editor|correspondent|contributor|columnist|journalist|producer|analyst|staff|critic|director|manager|chief|senior|associate|intern|freelance|author|photographer|founder|ceo|cto|professor|fellow|anchor|host|for|at)\b/i;
 const BYLINE_SEPARATOR = /\s*(?:,|\||\s[-–—]\s|\u2022)\s*/;

@@ -6,7 +6,7 @@ import { rule, type Rule } from './rule.js';
  */
 export function meta(key: string): Rule<string> {
   const lower = key.toLowerCase();
-  const name = /[:.]/.test(lower) ? lower : `meta:${lower}`;
+  const name = /[:._]/.test(lower) ? lower : `meta:${lower}`;
   return rule(name, (page) => page.meta(lower).find((value) => value.trim() !== ''));
 }
 

@@ -5,7 +5,12 @@ import { rule, type Rule } from './rule.js';
 /** The first non-blank microdata value at a property path: `itemprop('headline')`, `itemprop('author.name')`. */
 export function itemprop(path: string): Rule<string> {
   const lower = path.toLowerCase();
-  return rule(`itemprop:${path}`, (page) => page.itemProp(lower).find((value) => value.trim() !== ''));
+  return rule(`itemprop:${path}`, (page) =>
+    page
+      .itemProp(lower)
+      .map((value) => value.trim())
+      .find((value) => value !== ''),
+  );
 }
 
 /** The preview type implied by the `itemtype` of a top-level microdata item. */

@@ -1,0 +1,21 @@
+import { normalizeLang } from './lang.js';
+
+describe('normalizeLang', () => {
+  it.each([
+    ['en', 'en'],
+    ['en-US', 'en'],
+    ['pt_BR', 'pt'],
+    ['EN', 'en'],
+    [' de-DE ', 'de'],
+    ['eng', 'en'],
+    ['fre', 'fr'],
+    ['iw', 'he'],
+    ['zh-Hant-TW', 'zh'],
+  ])('maps %j to %j', (input, expected) => {
+    expect(normalizeLang(input)).toBe(expected);
+  });
+
+  it.each([['xx'], ['english'], ['abc'], [''], [42]])('rejects %j', (input) => {
+    expect(normalizeLang(input)).toBeUndefined();
+  });
+});
