@@ -118,7 +118,7 @@ const extractors: Extractor[] = [
       const u = await unfurl(url, {
         oembed: false,
         fetch: () => Promise.resolve(new Response(body, { headers: { 'content-type': 'text/html' } })),
-      } as Parameters<typeof unfurl>[1]);
+      });
       const og = u.open_graph;
       const article = (og as { article?: { published_time?: string } } | undefined)?.article;
       return {
@@ -148,7 +148,7 @@ function decode(bytes: Buffer): string {
 function loadCorpus(dir: string): Page[] {
   return readdirSync(dir)
     .filter((id) => statSync(join(dir, id)).isDirectory())
-    .sort()
+    .sort((a, b) => a.localeCompare(b))
     .map((id) => {
       const meta = JSON.parse(readFileSync(join(dir, id, 'meta.json'), 'utf8')) as {
         url: string;
@@ -178,7 +178,8 @@ const typographic = (s: string): string =>
     : s
         .replace(/[\u2018\u2019\u2032]/g, "'")
         .replace(/[\u201c\u201d\u2033]/g, '"')
-        .replace(/\s?(?:\.\.\.|\u2026)$/, '…');
+        .replace(/(?:\.\.\.|\u2026)$/, '…')
+        .replace(/ …$/, '…');
 
 function comparable(field: Field, value: unknown): string | undefined {
   if (typeof value !== 'string' || collapse(value) === '') return undefined;
@@ -186,7 +187,7 @@ function comparable(field: Field, value: unknown): string | undefined {
   switch (field) {
     case 'image':
     case 'url':
-      return text.replace(/\/+$/, '');
+      return text.endsWith('/') ? text.slice(0, -1) : text;
     case 'date': {
       const time = Date.parse(text);
       return Number.isNaN(time) ? text : new Date(time).toISOString().slice(0, 10);

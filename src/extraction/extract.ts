@@ -51,9 +51,11 @@ function mediaList<T extends { url: string; alt?: string }>(skipNonImages: boole
       if (absolute === undefined || seen.has(absolute)) continue;
       if (skipNonImages && NON_IMAGE_EXTENSION.test(absolute)) continue;
       seen.add(absolute);
-      const alt = item.alt === undefined ? undefined : cleanText(item.alt);
-      const { alt: _alt, ...rest } = item;
-      out.push({ ...rest, url: absolute, ...(alt === undefined ? {} : { alt }) } as T);
+      const copy: T = { ...item, url: absolute };
+      const alt = cleanText(item.alt);
+      if (alt === undefined) delete copy.alt;
+      else copy.alt = alt;
+      out.push(copy);
     }
     return out.length > 0 ? out : undefined;
   };

@@ -86,7 +86,7 @@ const INLINE_TAGS = new Set([
   'u',
 ]);
 const CONTENT_TAGS = new Set(['article', 'main']);
-const MICRODATA_URL_ATTR: Record<string, string> = {
+const MICRODATA_URL_ATTR: Partial<Record<string, string>> = {
   a: 'href',
   area: 'href',
   link: 'href',
@@ -114,7 +114,7 @@ interface Scope {
   path: string;
 }
 
-type Attribs = Record<string, string>;
+type Attribs = Partial<Record<string, string>>;
 
 /**
  * Reads `html` once with htmlparser2's streaming tokenizer (no DOM). When the head closes,
@@ -277,6 +277,19 @@ class PageScanner {
     if (name === 'svg') this.svgDepth++;
     if (CHROME_TAGS.has(name)) this.chromeDepth++;
     if (CONTENT_TAGS.has(name)) this.contentDepth++;
+    this.onTextElement(name);
+    if (name === 'time' && attribs.datetime && this.scan.times.length < MAX_TIMES)
+      this.scan.times.push(attribs.datetime);
+    if (name === 'img' && this.inBody) this.onImage(attribs);
+    if (attribs.rel && /\bauthor\b/i.test(attribs.rel)) {
+      const authorLinks = this.scan.authorLinks;
+      this.capture((text) => authorLinks.push(text));
+    }
+    if (this.inBody) this.onClassHints(name, attribs);
+  }
+
+  /** `<title>` (not an SVG one), the first non-empty `<h1>`, the first long paragraph outside page chrome. */
+  private onTextElement(name: string): void {
     const scan = this.scan;
     if (name === 'title' && this.svgDepth === 0 && scan.title === undefined) {
       this.capture((text) => (scan.title ??= text));
@@ -288,15 +301,7 @@ class PageScanner {
       this.capture((text) => {
         if (text.trim().length >= MIN_PARAGRAPH_LENGTH) scan.paragraph ??= text;
       });
-    } else if (name === 'time' && attribs.datetime && scan.times.length < MAX_TIMES) {
-      scan.times.push(attribs.datetime);
-    } else if (name === 'img' && this.inBody) {
-      this.onImage(attribs);
     }
-    if (attribs.rel && /\bauthor\b/i.test(attribs.rel)) {
-      this.capture((text) => scan.authorLinks.push(text));
-    }
-    if (this.inBody) this.onClassHints(name, attribs);
   }
 
   /** Class names and author-page links hint at bylines and dates that no markup declares. */
@@ -328,23 +333,26 @@ class PageScanner {
   private onMicrodata(name: string, attribs: Attribs): void {
     const parent = this.scopes.length > 0 ? this.scopes[this.scopes.length - 1].path : '';
     const props = (attribs.itemprop ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean);
-    const path = (prop: string): string => (parent ? `${parent}.${prop}` : prop);
+    const paths = props.map((prop) => (parent ? `${parent}.${prop}` : prop));
     if (attribs.itemscope !== undefined) {
       if (attribs.itemtype && props.length === 0) this.scan.itemTypes.push(attribs.itemtype.trim().split(/\s+/)[0]);
-      this.scopes.push({ depth: this.depth, path: props.length > 0 ? path(props[0]) : parent });
+      this.scopes.push({ depth: this.depth, path: paths[0] ?? parent });
     }
     if (props.length === 0) return;
-    const urlAttr = props.some((prop) => URL_PROPS.test(prop)) ? MICRODATA_URL_ATTR[name] : undefined;
-    const direct = attribs.content ?? attribs.datetime ?? (urlAttr === undefined ? undefined : attribs[urlAttr]);
-    if (direct !== undefined || name === 'meta' || name === 'link') {
-      if (direct !== undefined) for (const prop of props) this.scan.itemProps.push({ path: path(prop), value: direct });
-      return;
-    }
+    const direct = microdataValue(name, props, attribs);
     const itemProps = this.scan.itemProps;
-    this.capture((text) => {
-      for (const prop of props) itemProps.push({ path: path(prop), value: text });
-    });
+    const record = (value: string): void => {
+      for (const path of paths) itemProps.push({ path, value });
+    };
+    if (direct !== undefined) record(direct);
+    else if (name !== 'meta' && name !== 'link') this.capture(record);
   }
+}
+
+/** The value a microdata property takes from attributes (content, datetime, a URL), if any. */
+function microdataValue(name: string, props: string[], attribs: Attribs): string | undefined {
+  const urlAttr = props.some((prop) => URL_PROPS.test(prop)) ? MICRODATA_URL_ATTR[name] : undefined;
+  return attribs.content ?? attribs.datetime ?? (urlAttr === undefined ? undefined : attribs[urlAttr]);
 }
 
 function pushShort(list: string[], text: string): void {

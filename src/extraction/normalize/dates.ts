@@ -50,12 +50,13 @@ interface DateParts {
   offset?: number;
 }
 
-const ISO_LIKE =
-  /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(z|[+-]\d{2}:?\d{2}|[+-]\d{2}|[a-z]{1,4})?)?$/i;
-const DAY_FIRST = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[T\s,]+(.*))?$/;
-const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?(z)?$/i;
-const TIME = /(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([ap]\.?m\.?)?/i;
-const ZONE_SUFFIX = /(?:^|\s|\d)(z|[+-]\d{2}:?\d{2}|(?:gmt|utc)(?:[+-]\d{1,2}(?::?\d{2})?)?|[a-z]{2,4}t)\s*$/i;
+const YMD = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/;
+const DMY = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?Z?$/i;
+const TIME = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?/;
+const MERIDIEM = /\b([ap])\.?m\b/i;
+const ZONE_SUFFIX = /(?:z|[+-]\d{2}:?\d{2}|[+-]\d{2}|gmt|utc|[a-z]{2,3}t)$/i;
+const GMT_OFFSET = /^(?:gmt|utc)?([+-])(\d{1,2}):?(\d{2})?$/;
 
 /**
  * Reads the many date spellings pages use (ISO 8601, RFC 2822, `2024/03/05`, `March 5, 2024`,
@@ -81,18 +82,11 @@ function fromEpoch(n: number): string | undefined {
 }
 
 function parseIsoLike(text: string): DateParts | undefined {
-  const m = ISO_LIKE.exec(text);
+  const m = YMD.exec(text);
   if (!m) return undefined;
-  return {
-    year: Number(m[1]),
-    month: Number(m[2]),
-    day: Number(m[3]),
-    hour: optionalNumber(m[4]),
-    minute: optionalNumber(m[5]),
-    second: optionalNumber(m[6]),
-    ms: m[7] === undefined ? undefined : Number(m[7].slice(0, 3).padEnd(3, '0')),
-    offset: m[8] === undefined ? undefined : zoneOffset(m[8]),
-  };
+  const rest = text.slice(m[0].length);
+  if (rest !== '' && !/^[T\s]/i.test(rest)) return undefined;
+  return withTime({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, rest);
 }
 
 function parseCompact(text: string): DateParts | undefined {
@@ -109,14 +103,14 @@ function parseCompact(text: string): DateParts | undefined {
 }
 
 function parseDayFirst(text: string): DateParts | undefined {
-  const m = DAY_FIRST.exec(text);
+  const m = DMY.exec(text);
   if (!m) return undefined;
   let first = Number(m[1]);
   let second = Number(m[3]);
   // A dotted date is European (day first); a slashed one is day first only when the US reading is impossible.
   const dayFirst = m[2] === '.' || first > 12;
   if (!dayFirst) [first, second] = [second, first];
-  return withTime({ year: Number(m[4]), month: second, day: first }, m[5] ?? '');
+  return withTime({ year: Number(m[4]), month: second, day: first }, text.slice(m[0].length));
 }
 
 function parseWithMonthName(text: string): DateParts | undefined {
@@ -136,23 +130,24 @@ function withTime(parts: DateParts, text: string): DateParts {
   const time = TIME.exec(text);
   if (!time) return parts;
   let hour = Number(time[1]);
-  const meridiem = time[4]?.replace(/\./g, '');
-  if (meridiem === 'pm' && hour < 12) hour += 12;
-  if (meridiem === 'am' && hour === 12) hour = 0;
-  const zone = ZONE_SUFFIX.exec(text);
+  const meridiem = MERIDIEM.exec(text.slice(time.index + time[0].length))?.[1].toLowerCase();
+  if (meridiem === 'p' && hour < 12) hour += 12;
+  if (meridiem === 'a' && hour === 12) hour = 0;
+  const zone = ZONE_SUFFIX.exec(text.slice(time.index + time[0].length).trim());
   return {
     ...parts,
     hour,
     minute: Number(time[2]),
     second: optionalNumber(time[3]),
-    offset: zone ? zoneOffset(zone[1]) : undefined,
+    ms: time[4] === undefined ? undefined : Number(time[4].slice(0, 3).padEnd(3, '0')),
+    offset: zone ? zoneOffset(zone[0]) : undefined,
   };
 }
 
 function zoneOffset(zone: string): number | undefined {
   const lower = zone.toLowerCase();
   if (lower in ZONES) return ZONES[lower];
-  const m = /^(?:gmt|utc)?([+-])(\d{1,2}):?(\d{2})?$/.exec(lower);
+  const m = GMT_OFFSET.exec(lower);
   if (!m) return undefined;
   const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0);
   return m[1] === '-' ? -minutes : minutes;

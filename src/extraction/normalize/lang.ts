@@ -10,7 +10,7 @@ const ISO_639_1 = new Set(
 );
 
 /** ISO 639-2 (bibliographic and terminology) codes of the languages most pages are written in. */
-const ISO_639_2: Record<string, string> = {
+const ISO_639_2: Partial<Record<string, string>> = {
   ara: 'ar',
   ben: 'bn',
   bul: 'bg',
@@ -66,7 +66,7 @@ const ISO_639_2: Record<string, string> = {
 };
 
 /** Legacy codes browsers still accept. */
-const ALIASES: Record<string, string> = { iw: 'he', in: 'id', ji: 'yi', jw: 'jv' };
+const ALIASES: Partial<Record<string, string>> = { iw: 'he', in: 'id', ji: 'yi', jw: 'jv' };
 
 /**
  * ISO 639-1 code (two lowercase letters) from a language tag or locale: `en-US`, `en_GB`, `EN`,

@@ -33,7 +33,7 @@ export function cleanText(value: unknown): string | undefined {
 export function toDimension(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value > 0 ? value : undefined;
   if (typeof value !== 'string') return undefined;
-  const match = /^\s*(\d{1,6})(?:\.\d+)?\s*(?:px)?\s*$/i.exec(value);
+  const match = /^(\d{1,6})(?:\.\d+)?(?:px)?$/i.exec(value.trim());
   if (!match) return undefined;
   const n = Number(match[1]);
   return n > 0 ? n : undefined;

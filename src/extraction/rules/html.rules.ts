@@ -1,7 +1,7 @@
 import type { ImageInfo } from '../metadata.js';
 import { normalizeAuthor } from '../normalize/author.js';
 import { normalizeDate } from '../normalize/dates.js';
-import { toDimension } from '../normalize/text.js';
+import { collapseWhitespace, toDimension } from '../normalize/text.js';
 import { rule, type Rule } from './rule.js';
 
 /** Plain HTML elements whose text can stand in for a field. */
@@ -71,14 +71,16 @@ function isTiny(size: string | undefined): boolean {
   return n !== undefined && n < 100;
 }
 
-const TITLE_SEPARATOR = /\s+[|\-–—·•:]\s+/;
+const TITLE_SEPARATOR = / [|\-–—·•:] /;
 
 /**
  * The site name part of a `Page title - Site` or `Site | Page title` document title: the last
  * segment, or the first when it is much shorter (sites put their short brand at one end).
  */
 export const titleSegment: Rule<string> = rule('title segment', (page) => {
-  const parts = (page.scan.title ?? '').split(TITLE_SEPARATOR).map((p) => p.trim());
+  const parts = collapseWhitespace(page.scan.title ?? '')
+    .split(TITLE_SEPARATOR)
+    .map((p) => p.trim());
   if (parts.length < 2) return undefined;
   const first = parts[0];
   const last = parts[parts.length - 1];
