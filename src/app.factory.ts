@@ -47,7 +47,10 @@ export async function createApp(rootModule: Type = AppModule): Promise<NestFasti
     genReqId: requestIdOf,
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
 
   const fastify = app.getHttpAdapter().getInstance();

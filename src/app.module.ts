@@ -7,9 +7,17 @@ import { ProblemDetailsFilter } from './common/filters/problem-details.filter.js
 import { LoggingModule } from './common/logging/logging.module.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { appConfig } from './config/app.config.js';
+import { concurrencyConfig } from './config/concurrency.config.js';
+import { CacheModule } from './cache/cache.module.js';
+import { PreviewsModule } from './previews/previews.module.js';
 
 @Module({
-  imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }), LoggingModule],
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, concurrencyConfig] }),
+    LoggingModule,
+    CacheModule,
+    PreviewsModule,
+  ],
   controllers: [AppController],
   providers: [
     DrainState,

@@ -52,7 +52,9 @@ export class ProblemDto {
 
 export type Problem = ProblemDto & Record<string, unknown>;
 
-/** Builds the body for `code`; `extras` are the error's caller-safe details. */
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'code', 'instance', 'requestId']);
+
+/** Builds the body for `code`; `extras` are the error's caller-safe details, listed after the standard members. */
 export function buildProblem(
   code: ErrorCode,
   detail: string,
@@ -60,5 +62,6 @@ export function buildProblem(
   extras: Record<string, unknown> = {},
 ): Problem {
   const { status, title } = ERROR_CATALOGUE[code];
-  return { ...extras, type: problemType(code), title, status, detail, code, ...context };
+  const own = Object.fromEntries(Object.entries(extras).filter(([key]) => !STANDARD_MEMBERS.has(key)));
+  return { type: problemType(code), title, status, detail, code, ...context, ...own };
 }

@@ -29,8 +29,11 @@ import { requestIdOf } from '../http/request-id.js';
             }),
             res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
           },
-          customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-            error !== undefined || res.statusCode >= 500 ? 'error' : 'info',
+          // A 500 is a bug of ours; 502/503/504 describe someone else's server or our load, not a defect.
+          customLogLevel: (_req: IncomingMessage, res: ServerResponse) => {
+            if (res.statusCode === 500) return 'error';
+            return res.statusCode > 500 ? 'warn' : 'info';
+          },
         },
       }),
     }),

@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayUnique, IsBoolean, IsDefined, IsIn, IsOptional } from 'class-validator';
+import { IsHttpUrl } from '../../common/validation/is-http-url.decorator.js';
+import { ToBooleanStrict, ToList } from '../../common/validation/transforms.js';
+import { PREVIEW_FIELDS, type PreviewField } from './preview-fields.js';
+
+/** The target URL, shared by every previews route. */
+export class PreviewTargetQueryDto {
+  @ApiProperty({
+    description: 'The page to preview: absolute http(s), at most 2048 characters',
+    example: 'https://example.com/post',
+  })
+  @IsDefined()
+  @IsHttpUrl()
+  url!: string;
+}
+
+export class PreviewQueryDto extends PreviewTargetQueryDto {
+  @ApiPropertyOptional({
+    description: 'Comma-separated fields to return (`url` is always returned)',
+    type: 'string',
+    example: 'title,images',
+  })
+  @IsOptional()
+  @ToList()
+  @IsIn(PREVIEW_FIELDS, { each: true, message: `each value in fields must be one of: ${PREVIEW_FIELDS.join(', ')}` })
+  @ArrayUnique()
+  fields?: PreviewField[];
+
+  @ApiPropertyOptional({ description: 'Skip the cache read and fetch the page again', type: 'boolean', default: false })
+  @IsOptional()
+  @ToBooleanStrict()
+  @IsBoolean()
+  refresh?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Add the debug group (sources, timings, redirects, bytes) when the caller may see it',
+    type: 'boolean',
+    default: false,
+  })
+  @IsOptional()
+  @ToBooleanStrict()
+  @IsBoolean()
+  debug?: boolean;
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { PreviewCache, type CacheState } from '../cache/preview-cache.js';
+import { SafeFetcher } from '../fetcher/safe-fetcher.js';
+import { OembedService } from '../oembed/oembed.service.js';
+import { PageParser } from '../parsing/page-parser.js';
+import { htmlPreview, mediaPreview, type PreviewData } from './preview.mapper.js';
+
+/** A preview with what the HTTP layer needs to know about its freshness. */
+export interface PreviewResult {
+  preview: PreviewData;
+  state: CacheState;
+  /** Seconds the answer stays fresh (0 when stale). */
+  maxAgeSeconds: number;
+  /** Identifies this version of the cached entry (for ETags). */
+  version: string;
+}
+
+/** Options of one preview request. */
+export interface PreviewOptions {
+  /** Skip the cache read (the fresh answer is still stored). @default false */
+  refresh?: boolean;
+  /** Cancels the upstream work, e.g. when a batch client goes away. */
+  signal?: AbortSignal;
+}
+
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+
+/** Normalizes a target URL into the form used for cache keys: no fragment, lower-case scheme and host. */
+export function normalizeTargetUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.hash = '';
+  return parsed.href;
+}
+
+/**
+ * The preview pipeline: cache → fetch → parse (worker pool) → oEmbed → mapping. Throws domain errors only;
+ * the HTTP layer turns them into problem+json.
+ */
+@Injectable()
+export class PreviewsService {
+  constructor(
+    private readonly cache: PreviewCache,
+    private readonly fetcher: SafeFetcher,
+    private readonly parser: PageParser,
+    private readonly oembed: OembedService,
+  ) {}
+
+  async preview(url: string, options: PreviewOptions = {}): Promise<PreviewResult> {
+    const key = this.cache.keyFor(normalizeTargetUrl(url), {});
+    const resolved = await this.cache.resolve(key, () => this.build(url, options.signal), {
+      refresh: options.refresh === true,
+    });
+    return {
+      // The entry is shared by every spelling of the URL that normalizes to the same key: answer with this one.
+      preview: { ...resolved.value, url },
+      state: resolved.state,
+      maxAgeSeconds: resolved.maxAgeSeconds,
+      version: `${key}:${resolved.storedAt}`,
+    };
+  }
+
+  /** Removes the cached preview of `url`. */
+  async purge(url: string): Promise<void> {
+    await this.cache.delete(this.cache.keyFor(normalizeTargetUrl(url), {}));
+  }
+
+  /** Builds a fresh preview, bypassing the cache. */
+  async build(url: string, signal?: AbortSignal): Promise<PreviewData> {
+    const started = performance.now();
+    const fetched = await this.fetcher.fetch(url, { mode: 'html', signal });
+    // Without a Content-Type the fetcher reads the body as text, and pages are what such servers send.
+    if (fetched.contentType !== undefined && !HTML_TYPES.has(fetched.contentType)) {
+      return mediaPreview(url, fetched, { parse: 0, total: performance.now() - started });
+    }
+    const parseStarted = performance.now();
+    const metadata = await this.parser.parse(fetched.body, fetched.finalUrl);
+    const parse = performance.now() - parseStarted;
+    const oembed = await this.oembed.forPage(fetched.finalUrl, metadata.oembedLinks ?? [], { signal });
+    return htmlPreview(url, fetched, metadata, oembed, { parse, total: performance.now() - started });
+  }
+}
