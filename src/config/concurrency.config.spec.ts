@@ -26,7 +26,7 @@ describe('readConcurrencyConfig', () => {
   it.each([
     ['WEB_CONCURRENCY', '0', 'auto or an integer from 1 to 64'],
     ['WEB_CONCURRENCY', 'many', 'auto or an integer from 1 to 64'],
-    ['PARSE_WORKERS', '-2', 'auto or an integer from 1 to 64'],
+    ['PARSE_WORKERS', '-2', 'auto or an integer from 0 to 64'],
     ['PARSE_TIMEOUT_MS', '5', 'an integer from 10 to 60000'],
     ['BATCH_MAX_URLS', '0', 'an integer from 1 to 1000'],
   ])('refuses %s=%s', (variable, value, allowed) => {
