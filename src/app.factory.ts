@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './common/http/request-id.js';
-import { readAppConfig } from './config/app.config.js';
+import { readAppConfig, type AppConfig } from './config/app.config.js';
 import { packageInfo } from './config/package-info.js';
 
 /** Largest accepted request body: batch requests of URLs are small. */
@@ -34,33 +34,45 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   });
 }
 
-/**
- * Creates the application exactly as production runs it (adapter options, request ids, helmet, Swagger, error
- * handling); `main.ts` and every e2e test call this, then `listen()` or `init()`. Tests may pass a root module
- * that imports `AppModule` and adds test-only routes.
- */
-export async function createApp(rootModule: Type = AppModule): Promise<NestFastifyApplication> {
-  const config = readAppConfig();
-  const adapter = new FastifyAdapter({
+/** The Fastify adapter with the options production runs with (proxy trust, body limit, request ids). */
+export function createAdapter(config: AppConfig = readAppConfig()): FastifyAdapter {
+  return new FastifyAdapter({
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdOf,
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
-    bufferLogs: true,
-    abortOnError: false,
-  });
-  app.useLogger(app.get(Logger));
+}
 
+/**
+ * Everything applied to a created app: logger, request-id header, helmet, Swagger. `createApp()` and the e2e tests
+ * that build their app from a testing module (to override a provider) both call it, so both run production's setup.
+ */
+export async function configureApp(
+  app: NestFastifyApplication,
+  config: AppConfig = readAppConfig(),
+): Promise<NestFastifyApplication> {
+  app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
   await app.register(helmet);
-
   if (config.docsEnabled) {
     SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   }
   return app;
+}
+
+/**
+ * Creates the application exactly as production runs it; `main.ts` and the e2e tests call this, then `listen()` or
+ * `init()`. Tests may pass a root module that imports `AppModule` and adds test-only routes.
+ */
+export async function createApp(rootModule: Type = AppModule): Promise<NestFastifyApplication> {
+  const config = readAppConfig();
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, createAdapter(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  return configureApp(app, config);
 }
