@@ -222,7 +222,7 @@ describe('GET /v1/previews (e2e, real fetch through a loopback upstream)', () =>
     ],
     ['a missing url', '', 'url', 'url should not be null or undefined'],
     [
-      `url=${encodeURIComponent(`https://example.com/${'a'.repeat(2100)}`)}`,
+      'url=' + encodeURIComponent('https://example.com/' + 'a'.repeat(2100)),
       'url',
       'url must be an absolute http or https URL of at most 2048 characters',
     ],
