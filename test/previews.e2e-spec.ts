@@ -222,11 +222,13 @@ describe('GET /v1/previews (e2e, real fetch through a loopback upstream)', () =>
     ],
     ['a missing url', '', 'url', 'url should not be null or undefined'],
     [
+      'a url over 2048 characters',
       'url=' + encodeURIComponent('https://example.com/' + 'a'.repeat(2100)),
       'url',
       'url must be an absolute http or https URL of at most 2048 characters',
     ],
     [
+      'an unknown field',
       'url=https%3A%2F%2Fexample.com%2F&fields=title,bogus',
       'fields',
       expect.stringMatching(/^each value in fields must be one of: finalUrl/),

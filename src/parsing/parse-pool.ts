@@ -40,6 +40,8 @@ const RETRY_AFTER_SECONDS = 1;
 export class ParsePool extends PageParser {
   private readonly logger = new Logger(ParsePool.name);
   private readonly pool: Piscina<{ html: string; url: string }, Metadata>;
+  /** Tasks running or waiting. Counted here: piscina checks its own limit only while its queue is non-empty. */
+  private pending = 0;
 
   constructor(private readonly options: ParsePoolOptions) {
     super();
@@ -47,13 +49,13 @@ export class ParsePool extends PageParser {
       filename: options.workerFile ?? defaultWorkerFile(),
       minThreads: options.threads,
       maxThreads: options.threads,
-      maxQueue: options.queueMax,
       idleTimeout: 60_000,
     });
   }
 
+  /** Tasks waiting for a thread. */
   get queueSize(): number {
-    return this.pool.queueSize;
+    return Math.max(0, this.pending - this.options.threads);
   }
 
   get threads(): number {
@@ -61,11 +63,15 @@ export class ParsePool extends PageParser {
   }
 
   async parse(html: string, url: string): Promise<Metadata> {
+    if (this.pending >= this.options.threads + this.options.queueMax) throw this.overloaded();
+    this.pending += 1;
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
       return await this.pool.run({ html, url }, { signal });
     } catch (error) {
       throw this.translate(error, url, signal);
+    } finally {
+      this.pending -= 1;
     }
   }
 
@@ -80,7 +86,6 @@ export class ParsePool extends PageParser {
   }
 
   private translate(error: unknown, url: string, signal: AbortSignal): DomainError {
-    if (error instanceof Error && error.message === 'Task queue is at limit') return this.overloaded();
     if (signal.aborted) {
       return new DomainError('UPSTREAM_ERROR', `The page took longer than ${this.options.timeoutMs} ms to parse`, {
         details: { cause: 'parse_timeout' },
