@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '../../test/support/processes.js';
+
+/** The built entry point: benches measure what production runs, not the TypeScript sources. */
+const DIST_MAIN = new URL('../../dist/main.js', import.meta.url).pathname;
+
+/** A running `node dist/main.js` started by a bench. */
+export interface ServiceProcess {
+  label: string;
+  pid: number;
+  port: number;
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  /** SIGTERM by PID, SIGKILL after `graceMs`; resolves once the process has exited. */
+  stop(graceMs?: number): Promise<void>;
+  /** What the service wrote to stderr (warnings and errors at LOG_LEVEL=warn). */
+  stderr(): string;
+}
+
+/** Settings every bench needs: loopback only, quiet logs, no shutdown delay. */
+const BENCH_DEFAULTS: Record<string, string> = {
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  SHUTDOWN_DELAY_MS: '0',
+  DOCS_ENABLED: 'false',
+};
+
+function exitOf(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function waitUntilServing(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (child.exitCode === null && child.signalCode === null) {
+    try {
+      const response = await fetch(`${origin}/test`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet: poll again until the deadline.
+    }
+    if (Date.now() > deadline) throw new Error(`service did not answer ${origin}/test within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`service exited during start (code ${child.exitCode}, signal ${child.signalCode})`);
+}
+
+/**
+ * Starts the built service on a free loopback port with `env` over the bench defaults and waits until `GET /test`
+ * answers. The environment is minimal (PATH only) so that nothing from the caller's shell changes the measurement.
+ */
+export async function startService(
+  label: string,
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [DIST_MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...BENCH_DEFAULTS, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    // Keep the tail only: a misbehaving service must not grow the bench's memory without bound.
+    stderr = (stderr + chunk.toString()).slice(-20_000);
+  });
+  const exited = exitOf(child);
+  const pid = child.pid ?? 0;
+  const stop = async (graceMs = 10_000): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    process.kill(pid, 'SIGTERM');
+    const timer = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
+    }, graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilServing(origin, child, timeoutMs);
+  } catch (error) {
+    await stop(1000);
+    throw new Error(`${label}: ${String(error)}\n${stderr}`, { cause: error });
+  }
+  return { label, pid, port, origin, stop, stderr: () => stderr };
+}
+
+/**
+ * Runs `body`, then stops every process in `cleanups` (last started first), also when `body` throws or the bench
+ * is interrupted with Ctrl-C, so no service, memcached or fixture outlives the bench.
+ */
+export async function withCleanup<T>(body: (defer: (cleanup: () => Promise<void>) => void) => Promise<T>): Promise<T> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const runCleanups = async (): Promise<void> => {
+    while (cleanups.length > 0) {
+      const cleanup = cleanups.pop();
+      await cleanup?.().catch((error: unknown) => process.stderr.write(`cleanup failed: ${String(error)}\n`));
+    }
+  };
+  const onSignal = (): void => {
+    void runCleanups().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await body((cleanup) => cleanups.push(cleanup));
+  } finally {
+    await runCleanups();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
