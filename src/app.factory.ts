@@ -27,6 +27,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       'maintainers@link-preview.example',
     )
     .addTag('service', 'Service information and the sample route')
+    .addTag('previews', 'Link previews of one or many URLs')
+    .addTag('oembed', 'The service as an oEmbed 1.0 endpoint')
     .addServer('/', 'This server')
     .build();
   return SwaggerModule.createDocument(app, config, {

@@ -243,6 +243,69 @@ describe('GET /v1/previews (e2e, real fetch through a loopback upstream)', () =>
   });
 });
 
+describe('GET /v1/oembed (e2e)', () => {
+  let fixture: FixtureUpstream;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    fixture = await new FixtureUpstream().start();
+    fixture.html('/article', articlePage('Embeds'));
+    app = await startTestApp({ env: { FETCH_ALLOW_PRIVATE: fixture.hostPort, PARSE_WORKERS: '1' } });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await fixture.close();
+  });
+
+  it('answers a link-type oEmbed 1.0 document built from the preview, with the thumbnail when it fits', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/oembed?url=${encodeURIComponent(fixture.url('/article'))}`,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.json()).toEqual({
+      type: 'link',
+      version: '1.0',
+      title: 'Embeds',
+      author_name: 'Ada Lovelace',
+      provider_name: 'Example News',
+      provider_url: `http://${fixture.hostPort}`,
+      thumbnail_url: fixture.url('/images/Embeds.jpg'),
+      thumbnail_width: 1200,
+      thumbnail_height: 630,
+    });
+  });
+
+  it('leaves out a thumbnail larger than maxwidth/maxheight', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/oembed?url=${encodeURIComponent(fixture.url('/article'))}&maxwidth=640&maxheight=480`,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      type: 'link',
+      version: '1.0',
+      title: 'Embeds',
+      author_name: 'Ada Lovelace',
+      provider_name: 'Example News',
+      provider_url: `http://${fixture.hostPort}`,
+    });
+    expect(fixture.hits('/article')).toBe(1);
+  });
+
+  it.each([
+    ['maxwidth=0', 'maxwidth', 'maxwidth must not be less than 1'],
+    ['maxheight=big', 'maxheight', 'maxheight must be an integer number'],
+    ['format=xml', 'format', 'format must be json (xml is not served)'],
+  ])('refuses %s with VALIDATION_FAILED', async (extra, field, message) => {
+    const res = await app.inject({ method: 'GET', url: `/v1/oembed?url=https%3A%2F%2Fexample.com%2F&${extra}` });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toContainEqual({ field, messages: expect.arrayContaining([message]) });
+  });
+});
+
 /** A deployment where the caller is not allowed to see debug data (what the API-key guard gives non-admins). */
 class DenyDebugAccess extends DebugAccess {
   allows(): boolean {

@@ -14,9 +14,12 @@ import {
 } from './oembed-mapping.js';
 import { type OembedResponse, readOembedResponse } from './oembed-response.js';
 import { ProviderRegistry, type ProviderMatch } from './provider-registry.js';
+import { Cached } from '../cache/cached.decorator.js';
 
 /** Largest oEmbed answer read, in decoded bytes. */
 export const OEMBED_MAX_BYTES = 256 * 1024;
+/** How long an oEmbed answer of `GET /v1/oembed` is kept: providers change embeds rarely. */
+const ANSWER_TTL_SECONDS = 3600;
 
 /** Discovered endpoints tried per page at most (the first JSON one, then the next). */
 const MAX_DISCOVERED_TRIES = 2;
@@ -108,6 +111,11 @@ export class OembedService {
    * The service's own oEmbed 1.0 answer for `GET /v1/oembed`: a registry provider's answer (asked for the sizes,
    * clamped to them if it ignored them), otherwise a `link` answer built from the page's preview.
    */
+  @Cached({
+    ttl: ANSWER_TTL_SECONDS,
+    key: (pageUrl: string, _preview: PreviewLike, options: OembedOptions = {}) =>
+      `oembed-answer:${options.maxwidth ?? ''}:${options.maxheight ?? ''}:${pageUrl}`,
+  })
   async answerFor(pageUrl: string, preview: PreviewLike, options: OembedOptions = {}): Promise<OembedAnswerDto> {
     const match = this.registry.find(pageUrl);
     const request = match && this.registryRequest(match, pageUrl, options);

@@ -5,13 +5,14 @@ import { FetcherModule } from '../fetcher/fetcher.module.js';
 import { OembedModule } from '../oembed/oembed.module.js';
 import { ParsingModule } from '../parsing/parsing.module.js';
 import { BatchService } from './batch.service.js';
+import { OembedController } from './oembed.controller.js';
 import { PreviewSerializerInterceptor } from './preview-serializer.interceptor.js';
 import { PreviewsController } from './previews.controller.js';
 import { PreviewsService } from './previews.service.js';
 
 @Module({
   imports: [CacheModule, FetcherModule, OembedModule, ParsingModule],
-  controllers: [PreviewsController],
+  controllers: [PreviewsController, OembedController],
   providers: [
     PreviewsService,
     BatchService,
