@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:event-loop`: how responsive the service stays while it previews the largest corpus pages flat out,
+ * with the parse worker pool (PARSE_WORKERS=auto) against parsing on the main thread (PARSE_WORKERS=0).
+ *
+ * The service exposes no event-loop gauge, so the delay is measured from outside: a probe sends `GET /test` (a route
+ * that does no I/O) every ~20 ms on its own connection; its latency is the time the request waited for the event loop
+ * plus a small constant. The same probe on the idle service gives that constant.
+ *
+ * Flags: --duration S (10) --concurrency N (16) --pages N (8 largest) --interval MS (20) --rounds N (1)
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { numberFlag, readFlags } from './support/args.js';
+import { largestPages } from './support/corpus.js';
+import { FixtureUpstream } from './support/fixture.js';
+import { keepAliveAgent, timedGet } from './support/http-client.js';
+import { startService, withCleanup, type ServiceProcess } from './support/service.js';
+import { fixed, printTable, quantile } from './support/table.js';
+
+const USAGE = 'tsx bench/event-loop.ts [--duration 10] [--concurrency 16] [--pages 8] [--interval 20] [--rounds 1]';
+const flags = readFlags(['duration', 'concurrency', 'pages', 'interval', 'rounds'], USAGE);
+const durationMs = numberFlag(flags, 'duration', 10) * 1000;
+const concurrency = numberFlag(flags, 'concurrency', 16);
+const pageCount = numberFlag(flags, 'pages', 8);
+const intervalMs = numberFlag(flags, 'interval', 20);
+const rounds = numberFlag(flags, 'rounds', 1);
+const IDLE_PROBE_MS = 2000;
+/** A preview still running this long after the window closed is abandoned (counted as failed). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+const pages = largestPages(pageCount);
+
+/** Sends `GET /test` every `intervalMs` (sequentially, one connection) until `until`; returns the latencies. */
+async function probe(service: ServiceProcess, until: number): Promise<number[]> {
+  const agent = keepAliveAgent(1);
+  const latencies: number[] = [];
+  try {
+    while (performance.now() < until) {
+      const response = await timedGet(`${service.origin}/test`, { agent, timeoutMs: REQUEST_TIMEOUT_MS });
+      latencies.push(response.ms);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - response.ms)));
+    }
+  } finally {
+    agent.destroy();
+  }
+  return latencies;
+}
+
+interface LoadCounts {
+  ok: number;
+  failed: number;
+  /** Status codes of failed previews (0 for a transport error), for the report. */
+  failures: Map<number, number>;
+}
+
+/**
+ * `concurrency` loops, each previewing a unique URL (a fresh `u` query value, so a guaranteed cache miss) of the
+ * next large page as soon as its last one finished, until `until`. Only previews that finish in the window count.
+ */
+async function loadCold(service: ServiceProcess, fixture: FixtureUpstream, until: number): Promise<LoadCounts> {
+  const agent = keepAliveAgent(concurrency);
+  const counts: LoadCounts = { ok: 0, failed: 0, failures: new Map() };
+  let next = 0;
+  const loop = async (): Promise<void> => {
+    while (performance.now() < until) {
+      const target = fixture.url(`/p/${next++ % pages.length}?u=${randomUUID()}`);
+      let status: number;
+      try {
+        const url = `${service.origin}/v1/previews?url=${encodeURIComponent(target)}`;
+        status = (await timedGet(url, { agent, timeoutMs: REQUEST_TIMEOUT_MS })).status;
+      } catch {
+        status = 0;
+      }
+      if (performance.now() > until) break;
+      if (status === 200) counts.ok += 1;
+      else {
+        counts.failed += 1;
+        counts.failures.set(status, (counts.failures.get(status) ?? 0) + 1);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, loop));
+  } finally {
+    agent.destroy();
+  }
+  return counts;
+}
+
+/** `503x3 0x1`: how many failed previews had each status (0 = transport error). */
+function describeFailures(failures: Map<number, number>): string {
+  return [...failures].map(([status, count]) => String(status) + 'x' + String(count)).join(' ');
+}
+
+interface ModeResult {
+  label: string;
+  idle: number[];
+  loaded: number[];
+  counts: LoadCounts;
+  /** This bench process's own event-loop delay p99 (ms): if high, the probe figures include client-side delay. */
+  clientDelayP99Ms: number;
+}
+
+async function runMode(label: string, parseWorkers: string, fixture: FixtureUpstream): Promise<ModeResult> {
+  const service = await startService(label, {
+    ...fixture.serviceEnv(),
+    CACHE_STORE: 'memory',
+    PARSE_WORKERS: parseWorkers,
+    // 16 concurrent previews of one origin: at the default of 4 per host the fetcher would throttle the load.
+    FETCH_PER_HOST_CONCURRENCY: String(Math.min(64, concurrency)),
+  });
+  try {
+    // Warm-up: every page once, so both modes start with JIT-compiled parsers and started worker threads.
+    await Promise.all(
+      pages.map((_, index) => {
+        const target = fixture.url(`/p/${index}?u=warm-${randomUUID()}`);
+        return timedGet(`${service.origin}/v1/previews?url=${encodeURIComponent(target)}`);
+      }),
+    );
+    const idle = await probe(service, performance.now() + IDLE_PROBE_MS);
+    const histogram = monitorEventLoopDelay({ resolution: 10 });
+    histogram.enable();
+    const until = performance.now() + durationMs;
+    const [loaded, counts] = await Promise.all([probe(service, until), loadCold(service, fixture, until)]);
+    histogram.disable();
+    return { label, idle, loaded, counts, clientDelayP99Ms: histogram.percentile(99) / 1e6 };
+  } finally {
+    await service.stop();
+  }
+}
+
+await withCleanup(async (defer) => {
+  const fixture = await new FixtureUpstream((url) => {
+    const match = /^\/p\/(\d+)$/.exec(url.pathname);
+    const page = match === null ? undefined : pages[Number(match[1])];
+    // No charset: some corpus pages are not UTF-8, and the service must sniff them as it would on the web.
+    return page === undefined ? undefined : { body: page.html, contentType: 'text/html' };
+  }).start();
+  defer(() => fixture.stop());
+
+  const totalBytes = pages.reduce((sum, page) => sum + page.html.length, 0);
+  process.stdout.write(
+    `bench:event-loop  ${pages.length} largest corpus pages (${(totalBytes / pages.length / 1024).toFixed(0)} KiB ` +
+      `average: ${pages.map((page) => page.name).join(', ')})\n  ${concurrency} concurrent cold previews for ` +
+      `${durationMs / 1000} s per mode; probe GET /test every ${intervalMs} ms\n`,
+  );
+  const results: ModeResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    results.push(await runMode('PARSE_WORKERS=auto (pool)', 'auto', fixture));
+    results.push(await runMode('PARSE_WORKERS=0 (main thread)', '0', fixture));
+  }
+
+  printTable(
+    'Probe latency of GET /test (ms) while previewing cold large pages',
+    ['mode', 'previews/s', 'ok', 'failed', 'probes', 'p50', 'p99', 'max', 'idle p50', 'idle p99', 'bench ELD p99'],
+    results.map((result) => [
+      result.label,
+      fixed(result.counts.ok / (durationMs / 1000), 1),
+      result.counts.ok,
+      result.counts.failed === 0 ? 0 : `${result.counts.failed} (${describeFailures(result.counts.failures)})`,
+      result.loaded.length,
+      fixed(quantile(result.loaded, 0.5)),
+      fixed(quantile(result.loaded, 0.99)),
+      fixed(Math.max(...result.loaded)),
+      fixed(quantile(result.idle, 0.5)),
+      fixed(quantile(result.idle, 0.99)),
+      fixed(result.clientDelayP99Ms),
+    ]),
+  );
+});
