@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppController } from './app.controller.js';
-import { DrainState } from './common/lifecycle/drain-state.js';
+import { LifecycleModule } from './common/lifecycle/lifecycle.module.js';
 import { ProblemDetailsFilter } from './common/filters/problem-details.filter.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
@@ -10,17 +10,19 @@ import { appConfig } from './config/app.config.js';
 import { concurrencyConfig } from './config/concurrency.config.js';
 import { CacheModule } from './cache/cache.module.js';
 import { PreviewsModule } from './previews/previews.module.js';
+import { HealthModule } from './health/health.module.js';
 
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, concurrencyConfig] }),
     LoggingModule,
+    LifecycleModule,
     CacheModule,
     PreviewsModule,
+    HealthModule,
   ],
   controllers: [AppController],
   providers: [
-    DrainState,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
