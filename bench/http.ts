@@ -4,7 +4,8 @@
  * compare figures taken under the same machine noise.
  *
  * Flags: --duration S (10) --warmup S (2) --connections N (50) --rounds N (1) --page CORPUS_DIR_NAME (bbc)
- *        --memcached N (2 servers)
+ *        --memcached N (2 servers) --only memory,memcached,cluster (which services; all by default) --cpu-prof DIR (write a V8 CPU profile of each service into DIR; summarize it with
+ *        `tsx bench/support/cpu-profile.ts FILE`)
  */
 import { startMemcached } from '../test/support/memcached.js';
 import { readFlags, numberFlag } from './support/args.js';
@@ -17,7 +18,12 @@ import { fixed, median, printTable } from './support/table.js';
 
 const USAGE =
   'tsx bench/http.ts [--duration 10] [--warmup 2] [--connections 50] [--rounds 1] [--page bbc] [--memcached 2]';
-const flags = readFlags(['duration', 'warmup', 'connections', 'rounds', 'page', 'memcached'], USAGE);
+const flags = readFlags(
+  ['duration', 'warmup', 'connections', 'rounds', 'page', 'memcached', 'only', 'cpu-prof'],
+  USAGE,
+);
+const only = new Set((flags.only ?? 'memory,memcached,cluster').split(',').map((name) => name.trim()));
+const nodeArgs = flags['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${flags['cpu-prof']}`];
 const load: LoadOptions = {
   durationSeconds: numberFlag(flags, 'duration', 10),
   warmupSeconds: numberFlag(flags, 'warmup', 2),
@@ -32,6 +38,7 @@ const TARGETS = { memory: 0.85, memcached: 0.6 } as const;
 const HIT_SAMPLE = 30;
 
 interface Variant {
+  key: 'memory' | 'memcached' | 'cluster';
   label: string;
   env: Record<string, string>;
 }
@@ -103,15 +110,16 @@ await withCleanup(async (defer) => {
   ).start();
   defer(() => fixture.stop());
   const memcacheds = [];
-  for (let i = 0; i < memcachedCount; i++) {
+  for (let i = 0; only.has('memcached') && i < memcachedCount; i++) {
     const server = await startMemcached();
     defer(() => server.stop());
     memcacheds.push(server);
   }
   const common = { ...fixture.serviceEnv(), PARSE_WORKERS: '1' };
-  const variants: Variant[] = [
-    { label: 'memory', env: { ...common, CACHE_STORE: 'memory' } },
+  const allVariants: Variant[] = [
+    { key: 'memory', label: 'memory', env: { ...common, CACHE_STORE: 'memory' } },
     {
+      key: 'memcached',
       label: `memcached x${memcachedCount}`,
       env: {
         ...common,
@@ -119,8 +127,14 @@ await withCleanup(async (defer) => {
         MEMCACHED_SERVERS: memcacheds.map((server) => server.address).join(','),
       },
     },
-    { label: 'memory, WEB_CONCURRENCY=2', env: { ...common, CACHE_STORE: 'memory', WEB_CONCURRENCY: '2' } },
+    {
+      key: 'cluster',
+      label: 'memory, WEB_CONCURRENCY=2',
+      env: { ...common, CACHE_STORE: 'memory', WEB_CONCURRENCY: '2' },
+    },
   ];
+  const variants = allVariants.filter((variant) => only.has(variant.key));
+  const labelOf = (key: Variant['key']): string => allVariants.find((variant) => variant.key === key)?.label ?? key;
   const previewTarget = fixture.url('/page');
   const measured = new Map<string, Measured>();
   process.stdout.write(
@@ -131,7 +145,7 @@ await withCleanup(async (defer) => {
   // One service at a time: an idle second service would still take memory and timers on a 2-core box.
   for (let round = 0; round < rounds; round++) {
     for (const variant of variants) {
-      const service = await startService(variant.label, { ...variant.env });
+      const service = await startService(variant.label, { ...variant.env }, { nodeArgs });
       try {
         const previewUrl = await warmCache(service, previewTarget);
         for (const [route, url] of [
@@ -159,15 +173,18 @@ await withCleanup(async (defer) => {
     [...measured.values()].map(row),
   );
 
-  const ratioRows = variants.slice(0, 2).map((variant, index) => {
-    const ratio = rps(measured.get(`${variant.label}|previews`)) / rps(measured.get(`${variant.label}|test`));
-    const target = index === 0 ? TARGETS.memory : TARGETS.memcached;
-    return [variant.label, fixed(ratio, 2), `>= ${target}`, ratio >= target ? 'met' : 'MISSED'];
-  });
+  const ratioRows = (['memory', 'memcached'] as const)
+    .filter((key) => only.has(key))
+    .map((key) => {
+      const label = labelOf(key);
+      const ratio = rps(measured.get(`${label}|previews`)) / rps(measured.get(`${label}|test`));
+      return [label, fixed(ratio, 2), `>= ${TARGETS[key]}`, ratio >= TARGETS[key] ? 'met' : 'MISSED'];
+    });
   printTable('Cache-hit previews / test', ['store', 'ratio', 'target', 'result'], ratioRows);
 
-  const single = rps(measured.get(`${variants[0].label}|previews`));
-  const clustered = rps(measured.get(`${variants[2].label}|previews`));
+  if (!only.has('memory') || !only.has('cluster')) return;
+  const single = rps(measured.get(`${labelOf('memory')}|previews`));
+  const clustered = rps(measured.get(`${labelOf('cluster')}|previews`));
   printTable(
     'Cache-hit GET /v1/previews, memory store: WEB_CONCURRENCY=2 against 1',
     ['WEB_CONCURRENCY', 'req/s', 'x of 1 process'],

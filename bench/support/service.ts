@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { freePort } from '../../test/support/processes.js';
 
 /** The built entry point: benches measure what production runs, not the TypeScript sources. */
@@ -46,16 +47,38 @@ async function waitUntilServing(origin: string, child: ChildProcess, timeoutMs: 
 }
 
 /**
+ * Waits for dist/main.js: the checkout is shared, and a teammate's `npm run build` (rm -rf dist, then tsc) leaves
+ * it missing for a few seconds.
+ */
+async function waitForBuild(timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(DIST_MAIN)) {
+    if (Date.now() > deadline) throw new Error(`${DIST_MAIN} is missing: run npm run build`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Options of {@link startService}. */
+export interface StartOptions {
+  /** Longest wait for `GET /test` to answer. @default 20000 */
+  timeoutMs?: number;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+}
+
+/**
  * Starts the built service on a free loopback port with `env` over the bench defaults and waits until `GET /test`
  * answers. The environment is minimal (PATH only) so that nothing from the caller's shell changes the measurement.
  */
 export async function startService(
   label: string,
   env: Record<string, string>,
-  timeoutMs = 20_000,
+  options: StartOptions = {},
 ): Promise<ServiceProcess> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  await waitForBuild();
   const port = await freePort();
-  const child = spawn(process.execPath, [DIST_MAIN], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), DIST_MAIN], {
     env: { PATH: process.env.PATH ?? '', ...BENCH_DEFAULTS, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
