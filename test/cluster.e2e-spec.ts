@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
+import { articlePage, FixtureUpstream } from './support/fixture-upstream.js';
 import { freePort, startService, waitForHttp } from './support/processes.js';
 
 /** PIDs of the direct children of `pid` (the cluster's workers). */
@@ -39,6 +40,17 @@ async function get(url: string): Promise<number> {
 }
 
 describe('cluster process model (WEB_CONCURRENCY=2)', () => {
+  let fixture: FixtureUpstream;
+
+  beforeAll(async () => {
+    fixture = await new FixtureUpstream().start();
+    for (let i = 0; i < 10; i++) fixture.html(`/slow-${i}`, articlePage(`Slow ${i}`), { delayMs: 800 });
+  });
+
+  afterAll(async () => {
+    await fixture.close();
+  });
+
   it('replaces a killed worker while requests keep succeeding, and drains to exit 0 on SIGTERM', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -48,6 +60,7 @@ describe('cluster process model (WEB_CONCURRENCY=2)', () => {
       WEB_CONCURRENCY: '2',
       SHUTDOWN_DELAY_MS: '200',
       PARSE_WORKERS: '1',
+      FETCH_ALLOW_PRIVATE: fixture.hostPort,
     });
     const primary = service.child.pid ?? 0;
     try {
@@ -69,9 +82,15 @@ describe('cluster process model (WEB_CONCURRENCY=2)', () => {
       const after = await Promise.all(Array.from({ length: 20 }, () => get(`${base}/test`)));
       expect(after).toEqual(Array.from({ length: 20 }, () => 200));
 
-      const inFlight = Array.from({ length: 20 }, () => get(`${base}/test`));
+      // Previews whose upstream answers after 800 ms are still running when SIGTERM arrives (and after the 200 ms
+      // drain delay): the workers must finish them before they exit.
+      const previewUrl = (i: number): string =>
+        `${base}/v1/previews?url=${encodeURIComponent(fixture.url('/slow-' + i))}`;
+      const inFlight = Array.from({ length: 10 }, (_, i) => get(previewUrl(i)));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fixture.hits('/slow-0') + fixture.hits('/slow-9')).toBe(2);
       service.child.kill('SIGTERM');
-      expect(await Promise.all(inFlight)).toEqual(Array.from({ length: 20 }, () => 200));
+      expect(await Promise.all(inFlight)).toEqual(Array.from({ length: 10 }, () => 200));
     } finally {
       if (service.child.exitCode === null) service.child.kill('SIGTERM');
     }

@@ -25,7 +25,10 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOperation({
+    summary: 'Liveness: the process answers',
+    description: 'Always 200 while the event loop answers; an orchestrator restarts the process when it does not.',
+  })
   @ApiOkResponse({
     description: 'Alive',
     schema: { type: 'object', example: { status: 'ok', info: {}, error: {}, details: {} } },
@@ -36,7 +39,10 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: the process takes new requests (503 while draining after SIGTERM)' })
+  @ApiOperation({
+    summary: 'Readiness: the process takes new requests',
+    description: '200 while the process takes new requests; 503 from SIGTERM on, while it drains its in-flight ones.',
+  })
   @ApiOkResponse({ description: 'Ready', schema: { type: 'object', example: HEALTH_EXAMPLE } })
   @ApiServiceUnavailableResponse({ description: 'Draining or not ready; the body says which check failed' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {

@@ -143,7 +143,11 @@ export class PreviewsController {
 
   @Delete()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Purge the cached preview of a URL' })
+  @ApiOperation({
+    summary: 'Purge the cached preview of a URL',
+    description:
+      'Removes the cached preview (and a cached error) of the URL from every store; the next GET fetches it again.',
+  })
   @ApiNoContentResponse({ description: 'The cached preview, if any, is gone' })
   @ApiProblemResponses('VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN')
   async purge(@Query() query: PreviewTargetQueryDto): Promise<void> {

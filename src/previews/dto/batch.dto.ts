@@ -55,7 +55,11 @@ export class BatchItemDto {
   @ApiPropertyOptional({ example: 0, description: 'Position in the request (NDJSON lines only)' })
   index?: number;
 
-  @ApiProperty({ example: 'https://example.com/a', description: 'The URL as given in the request' })
+  @ApiProperty({
+    type: 'string',
+    example: 'https://example.com/a',
+    description: 'The URL as given in the request (echoed as it was, also when it was not a string)',
+  })
   url!: unknown;
 
   @ApiProperty({ example: true })
