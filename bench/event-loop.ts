@@ -2,9 +2,9 @@
  * `npm run bench:event-loop`: how responsive the service stays while it previews the largest corpus pages flat out,
  * with the parse worker pool (PARSE_WORKERS=auto) against parsing on the main thread (PARSE_WORKERS=0).
  *
- * The service exposes no event-loop gauge, so the delay is measured from outside: a probe sends `GET /test` (a route
- * that does no I/O) every ~20 ms on its own connection; its latency is the time the request waited for the event loop
- * plus a small constant. The same probe on the idle service gives that constant.
+ * The service exposes no event-loop gauge, so the delay is measured from outside: a probe sends `GET /health/live`
+ * (or `GET /test` on a build without it; neither does I/O) every ~20 ms on its own connection; its latency is the time
+ * the request waited for the event loop plus a small constant. The same probe on the idle service gives that constant.
  *
  * Flags: --duration S (10) --concurrency N (16) --pages N (8 largest) --interval MS (20) --rounds N (1)
  */
@@ -30,13 +30,19 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 const pages = largestPages(pageCount);
 
-/** Sends `GET /test` every `intervalMs` (sequentially, one connection) until `until`; returns the latencies. */
-async function probe(service: ServiceProcess, until: number): Promise<number[]> {
+/** The liveness route when the build has one (it is what an orchestrator polls), else the sample route. */
+async function probePath(service: ServiceProcess): Promise<string> {
+  const live = await timedGet(`${service.origin}/health/live`);
+  return live.status === 200 ? '/health/live' : '/test';
+}
+
+/** Sends a probe every `intervalMs` (sequentially, one connection) until `until`; returns the latencies. */
+async function probe(service: ServiceProcess, path: string, until: number): Promise<number[]> {
   const agent = keepAliveAgent(1);
   const latencies: number[] = [];
   try {
     while (performance.now() < until) {
-      const response = await timedGet(`${service.origin}/test`, { agent, timeoutMs: REQUEST_TIMEOUT_MS });
+      const response = await timedGet(`${service.origin}${path}`, { agent, timeoutMs: REQUEST_TIMEOUT_MS });
       latencies.push(response.ms);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - response.ms)));
     }
@@ -94,6 +100,7 @@ function describeFailures(failures: Map<number, number>): string {
 
 interface ModeResult {
   label: string;
+  path: string;
   idle: number[];
   loaded: number[];
   counts: LoadCounts;
@@ -117,13 +124,14 @@ async function runMode(label: string, parseWorkers: string, fixture: FixtureUpst
         return timedGet(`${service.origin}/v1/previews?url=${encodeURIComponent(target)}`);
       }),
     );
-    const idle = await probe(service, performance.now() + IDLE_PROBE_MS);
+    const path = await probePath(service);
+    const idle = await probe(service, path, performance.now() + IDLE_PROBE_MS);
     const histogram = monitorEventLoopDelay({ resolution: 10 });
     histogram.enable();
     const until = performance.now() + durationMs;
-    const [loaded, counts] = await Promise.all([probe(service, until), loadCold(service, fixture, until)]);
+    const [loaded, counts] = await Promise.all([probe(service, path, until), loadCold(service, fixture, until)]);
     histogram.disable();
-    return { label, idle, loaded, counts, clientDelayP99Ms: histogram.percentile(99) / 1e6 };
+    return { label, path, idle, loaded, counts, clientDelayP99Ms: histogram.percentile(99) / 1e6 };
   } finally {
     await service.stop();
   }
@@ -142,7 +150,7 @@ await withCleanup(async (defer) => {
   process.stdout.write(
     `bench:event-loop  ${pages.length} largest corpus pages (${(totalBytes / pages.length / 1024).toFixed(0)} KiB ` +
       `average: ${pages.map((page) => page.name).join(', ')})\n  ${concurrency} concurrent cold previews for ` +
-      `${durationMs / 1000} s per mode; probe GET /test every ${intervalMs} ms\n`,
+      `${durationMs / 1000} s per mode; probe every ${intervalMs} ms\n`,
   );
   const results: ModeResult[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -151,7 +159,7 @@ await withCleanup(async (defer) => {
   }
 
   printTable(
-    'Probe latency of GET /test (ms) while previewing cold large pages',
+    `Probe latency of GET ${results[0]?.path ?? '/test'} (ms) while previewing cold large pages`,
     ['mode', 'previews/s', 'ok', 'failed', 'probes', 'p50', 'p99', 'max', 'idle p50', 'idle p99', 'bench ELD p99'],
     results.map((result) => [
       result.label,
