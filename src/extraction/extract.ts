@@ -21,6 +21,7 @@ import {
   typeRules,
   videoRules,
 } from './rules/field.rules.js';
+import { xNeedsBody } from './rules/platform.rules.js';
 import { firstMatch, PageContext, type Match, type Rule } from './rules/rule.js';
 
 export type { IconInfo, ImageInfo, Metadata, OembedLink, PageType, VideoInfo } from './metadata.js';
@@ -87,7 +88,7 @@ export function extract(html: string, url: string): Metadata {
 
 function headNeedsBody(scan: PageScan): boolean {
   const page = new PageContext(scan);
-  return HEAD_FIELDS.some((field) => field(page) === undefined);
+  return xNeedsBody(page) || HEAD_FIELDS.some((field) => field(page) === undefined);
 }
 
 function buildMetadata(scan: PageScan): Metadata {

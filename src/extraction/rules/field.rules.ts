@@ -18,15 +18,18 @@ import { hasMetaPrefix, meta } from './meta.rules.js';
 import { itemprop, microdataType } from './microdata.rules.js';
 import { oembedDiscovery } from './oembed-discovery.rules.js';
 import { ogImages, ogVideos } from './open-graph.rules.js';
+import { xAuthor, xMedia, xPostText, xSiteName, xTitle, youtubeThumbnail } from './platform.rules.js';
 import { rule, type Rule } from './rule.js';
 import { twitterImages, twitterPlayer, twitterSite } from './twitter.rules.js';
 
 /*
  * One ordered list per field: the first rule whose value survives normalisation wins.
- * Order: Open Graph, Twitter cards, JSON-LD, microdata, Dublin Core / citation_*, then plain HTML.
+ * Order: the few platform rules (they answer only on their own hosts), Open Graph, Twitter cards, JSON-LD,
+ * microdata, Dublin Core / citation_*, then plain HTML.
  */
 
 export const titleRules: Rule<string>[] = [
+  xTitle,
   meta('og:title'),
   meta('twitter:title'),
   jsonLd('headline'),
@@ -40,10 +43,12 @@ export const titleRules: Rule<string>[] = [
 ];
 
 export const descriptionRules: Rule<string>[] = [
+  xPostText,
   meta('og:description'),
   meta('twitter:description'),
   meta('description'),
   jsonLd('description'),
+  jsonLd('mainEntity.description'),
   itemprop('description'),
   meta('dc.description'),
   meta('dcterms.description'),
@@ -53,6 +58,7 @@ export const descriptionRules: Rule<string>[] = [
 ];
 
 export const siteNameRules: Rule<string>[] = [
+  xSiteName,
   jsonLd('publisher.name'),
   meta('og:site_name'),
   meta('application-name'),
@@ -78,6 +84,7 @@ export const langRules: Rule<string>[] = [
 ];
 
 export const authorRules: Rule<string>[] = [
+  xAuthor,
   jsonLdAuthor,
   meta('author'),
   meta('article:author'),
@@ -144,6 +151,8 @@ export const typeRules: Rule<PageType>[] = [
 ];
 
 export const imageRules: Rule<ImageInfo[]>[] = [
+  youtubeThumbnail,
+  xMedia,
   ogImages,
   twitterImages,
   jsonLdImages,

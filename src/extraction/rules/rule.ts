@@ -9,6 +9,7 @@ export class PageContext {
   private metaIndex?: Map<string, string[]>;
   private propIndex?: Map<string, string[]>;
   private jsonLdNodes?: JsonLdNode[];
+  private pageUrl?: URL | null;
 
   constructor(readonly scan: PageScan) {
     this.base = documentBase(scan.url, scan.baseHref);
@@ -24,6 +25,18 @@ export class PageContext {
   itemProp(path: string): string[] {
     this.propIndex ??= index(this.scan.itemProps.map((p) => [p.path, p.value]));
     return this.propIndex.get(path) ?? [];
+  }
+
+  /** The address the page was fetched from, parsed once; `undefined` when it is not a URL. */
+  url(): URL | undefined {
+    if (this.pageUrl === undefined) {
+      try {
+        this.pageUrl = new URL(this.scan.url);
+      } catch {
+        this.pageUrl = null;
+      }
+    }
+    return this.pageUrl ?? undefined;
   }
 
   /** JSON-LD nodes, content nodes first (see {@link parseJsonLd}). */
