@@ -141,6 +141,36 @@ describe('GET /v1/previews (e2e, real fetch through a loopback upstream)', () =>
     expect(fixture.hits('/article')).toBe(before + 1);
   });
 
+  it('answers a repeated request from its remembered answer with the same headers and its own request id', async () => {
+    const url = `url=${encodeURIComponent(fixture.url('/article'))}&fields=title`;
+    const first = await get(url);
+    const again = await get(url, { 'x-request-id': 'req-repeat' });
+    expect(again.statusCode).toBe(200);
+    expect(again.headers).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      'x-cache': 'HIT',
+      'x-request-id': 'req-repeat',
+      etag: first.headers.etag,
+      'cache-control': expect.stringMatching(/^public, max-age=\d+$/),
+    });
+    expect(again.body).toBe(first.body);
+  });
+
+  it('drops remembered answers when refresh=true stores a new version of the page', async () => {
+    fixture.html('/changing', articlePage('Version 1'));
+    const url = `url=${encodeURIComponent(fixture.url('/changing'))}&fields=title`;
+    expect((await get(url)).json()).toEqual({ url: fixture.url('/changing'), title: 'Version 1' });
+    expect((await get(url)).headers['x-cache']).toBe('HIT');
+    fixture.html('/changing', articlePage('Version 2'));
+    const refreshed = await get(`${url}&refresh=true`);
+    expect(refreshed.headers['x-cache']).toBe('MISS');
+    expect(refreshed.json().title).toBe('Version 2');
+    const after = await get(url);
+    expect(after.headers['x-cache']).toBe('HIT');
+    expect(after.json()).toEqual({ url: fixture.url('/changing'), title: 'Version 2' });
+    expect(fixture.hits('/changing')).toBe(2);
+  });
+
   it('purges one entry with DELETE, so the next GET fetches again', async () => {
     const url = encodeURIComponent(fixture.url('/article'));
     await get(`url=${url}`);

@@ -81,7 +81,8 @@ const logger = new Logger('CacheBackend');
 function memoryKeyv(maxItems: number, ttlMs: number): Keyv {
   // @cacheable/memory is a real LRU with expiry (Keyv's default Map is unbounded; lru-cache under Keyv fails
   // every write with a TTL).
-  const keyv = createKeyv({ lruSize: maxItems, ttl: ttlMs });
+  // No structuredClone on every read (it was most of a cache hit's cost): entries are never mutated once stored.
+  const keyv = createKeyv({ lruSize: maxItems, ttl: ttlMs, useClone: false });
   keyv.throwOnErrors = true;
   return keyv;
 }

@@ -10,6 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import { DebugAccess } from '../common/auth/debug-access.js';
 import { stripEmpty } from '../common/serialization/strip-empty.js';
 import { serializationGroups } from './dto/preview-fields.js';
+import type { PreviewDto } from './dto/preview.dto.js';
 
 interface Selection {
   fields?: string[];
@@ -39,13 +40,20 @@ export class PreviewSerializerInterceptor extends ClassSerializerInterceptor {
     super(reflector);
   }
 
+  /** The class-transformer groups of one request: its `fields=` selection, and `debug` when the caller may see it. */
+  groupsFor(request: FastifyRequest): string[] {
+    const { fields, debug } = selectionOf(request);
+    return serializationGroups(fields, debug && this.debugAccess.allows(request));
+  }
+
+  /** Serializes a preview for one request to its JSON text, as `serialize()` would for the response body. */
+  toJson(preview: PreviewDto, request: FastifyRequest): string {
+    return JSON.stringify(this.serialize(preview, { groups: this.groupsFor(request) }));
+  }
+
   protected override getContextOptions(context: ExecutionContext): ClassSerializerContextOptions | undefined {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const { fields, debug } = selectionOf(request);
-    return {
-      ...super.getContextOptions(context),
-      groups: serializationGroups(fields, debug && this.debugAccess.allows(request)),
-    };
+    return { ...super.getContextOptions(context), groups: this.groupsFor(request) };
   }
 
   override serialize(

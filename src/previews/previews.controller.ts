@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiHeader,
@@ -11,7 +23,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblemResponses } from '../common/swagger/api-problem-responses.decorator.js';
 import { BatchService } from './batch.service.js';
 import { BatchItemDto, BatchRequestDto, BatchResponseDto } from './dto/batch.dto.js';
@@ -19,6 +31,7 @@ import { PreviewQueryDto, PreviewTargetQueryDto } from './dto/preview-query.dto.
 import { PreviewDto } from './dto/preview.dto.js';
 import { PreviewSerializerInterceptor } from './preview-serializer.interceptor.js';
 import { PreviewsService } from './previews.service.js';
+import { etagMatches, ResponseCache } from './response-cache.js';
 
 const PREVIEW_ERRORS = [
   'VALIDATION_FAILED',
@@ -31,17 +44,9 @@ const PREVIEW_ERRORS = [
 ] as const;
 
 /** A weak ETag for one representation: the cached entry's version and the selection that shaped the body. */
-function etagFor(version: string, query: PreviewQueryDto): string {
-  const selection = `${version}|${(query.fields ?? []).join(',')}|${query.debug === true}`;
+function etagFor(version: string, groups: readonly string[]): string {
+  const selection = `${version}|${groups.join(',')}`;
   return `W/"${createHash('sha256').update(selection).digest('base64url').slice(0, 27)}"`;
-}
-
-function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  return header.split(',').some((candidate) => {
-    const tag = candidate.trim();
-    return tag === '*' || tag === etag || tag.replace(/^W\//, '') === etag.replace(/^W\//, '');
-  });
 }
 
 const NDJSON = 'application/x-ndjson';
@@ -69,6 +74,8 @@ export class PreviewsController {
   constructor(
     private readonly previews: PreviewsService,
     private readonly batch: BatchService,
+    private readonly serializer: PreviewSerializerInterceptor,
+    private readonly responses: ResponseCache,
   ) {}
 
   @Post('batch')
@@ -126,19 +133,28 @@ export class PreviewsController {
   async preview(
     @Query() query: PreviewQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<PreviewDto | undefined> {
+  ): Promise<string | undefined> {
     const result = await this.previews.preview(query.url, { refresh: query.refresh });
-    const etag = etagFor(result.version, query);
+    const etag = etagFor(result.version, this.serializer.groupsFor(request));
     void reply
       .header('cache-control', `public, max-age=${result.maxAgeSeconds}`)
       .header('etag', etag)
       .header('x-cache', result.state);
-    if (matchesIfNoneMatch(ifNoneMatch, etag)) {
+    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag)) {
       void reply.status(304);
       return undefined;
     }
-    return Object.assign(new PreviewDto(), result.preview);
+    // Serialized here rather than by the interceptor, so that the same text can be written again by the micro-cache.
+    const body = this.serializer.toJson(Object.assign(new PreviewDto(), result.preview), request);
+    if (result.state === 'MISS') this.responses.purge(result.key);
+    if (result.state !== 'STALE' && ResponseCache.cacheable(query)) {
+      const freshUntil = Date.now() + result.maxAgeSeconds * 1000;
+      this.responses.remember(request.url, { body, etag, cacheKey: result.key, freshUntil });
+    }
+    void reply.type('application/json; charset=utf-8');
+    return body;
   }
 
   @Delete()
@@ -151,6 +167,6 @@ export class PreviewsController {
   @ApiNoContentResponse({ description: 'The cached preview, if any, is gone' })
   @ApiProblemResponses('VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN')
   async purge(@Query() query: PreviewTargetQueryDto): Promise<void> {
-    await this.previews.purge(query.url);
+    this.responses.purge(await this.previews.purge(query.url));
   }
 }

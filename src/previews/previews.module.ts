@@ -6,6 +6,7 @@ import { OembedModule } from '../oembed/oembed.module.js';
 import { ParsingModule } from '../parsing/parsing.module.js';
 import { BatchService } from './batch.service.js';
 import { OembedController } from './oembed.controller.js';
+import { ResponseCache } from './response-cache.js';
 import { PreviewSerializerInterceptor } from './preview-serializer.interceptor.js';
 import { PreviewsController } from './previews.controller.js';
 import { PreviewsService } from './previews.service.js';
@@ -17,6 +18,7 @@ import { PreviewsService } from './previews.service.js';
     PreviewsService,
     BatchService,
     PreviewSerializerInterceptor,
+    ResponseCache,
     { provide: DebugAccess, useClass: OpenDebugAccess },
   ],
   exports: [PreviewsService],

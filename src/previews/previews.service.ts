@@ -12,6 +12,8 @@ export interface PreviewResult {
   state: CacheState;
   /** Seconds the answer stays fresh (0 when stale). */
   maxAgeSeconds: number;
+  /** The preview-cache key of the entry. */
+  key: string;
   /** Identifies this version of the cached entry (for ETags). */
   version: string;
 }
@@ -56,13 +58,19 @@ export class PreviewsService {
       preview: { ...resolved.value, url },
       state: resolved.state,
       maxAgeSeconds: resolved.maxAgeSeconds,
+      key,
       version: `${key}:${resolved.storedAt}`,
     };
   }
 
-  /** Removes the cached preview of `url`. */
-  async purge(url: string): Promise<void> {
-    await this.cache.delete(this.cache.keyFor(normalizeTargetUrl(url), {}));
+  /**
+   * Removes the cached preview of `url`.
+   * @returns the cache key it had
+   */
+  async purge(url: string): Promise<string> {
+    const key = this.cache.keyFor(normalizeTargetUrl(url), {});
+    await this.cache.delete(key);
+    return key;
   }
 
   /** Builds a fresh preview, bypassing the cache. */
