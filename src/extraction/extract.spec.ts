@@ -226,6 +226,34 @@ describe('extract', () => {
     });
   });
 
+  it('reads a profile page from JSON-LD and drops the site name leading its title', () => {
+    const html = `<html lang="en"><head><meta property="og:site_name" content="Example Journal">
+      <meta property="og:title" content="Example Journal | Reading rules as data">
+      <script type="application/ld+json">{"@type":"ProfilePage","mainEntity":{"@type":"Person","name":"Jane Doe",
+        "description":"Writes about parsers.","image":"https://cdn.example.org/jane.jpg"}}</script>
+      </head><body></body></html>`;
+    expect(extract(html, 'https://journal.example.org/people/jane')).toEqual({
+      type: 'profile',
+      title: 'Reading rules as data',
+      description: 'Writes about parsers.',
+      siteName: 'Example Journal',
+      lang: 'en',
+      author: 'Jane Doe',
+      images: [{ url: 'https://cdn.example.org/jane.jpg' }],
+      icons: [{ url: 'https://journal.example.org/favicon.ico', rel: 'icon' }],
+      sources: {
+        type: 'jsonld:@type',
+        siteName: 'og:site_name',
+        title: 'og:title',
+        description: 'jsonld:ProfilePage.mainEntity.description',
+        lang: 'html[lang]',
+        author: 'jsonld:ProfilePage.mainEntity.name',
+        images: 'jsonld:ProfilePage.mainEntity.image',
+        icons: '/favicon.ico',
+      },
+    });
+  });
+
   it('runs the same through the worker entry point', () => {
     expect(extractTask({ html: ARTICLE, url: URL_ })).toEqual(extract(ARTICLE, URL_));
   });

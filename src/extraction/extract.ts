@@ -3,6 +3,7 @@ import { normalizeAuthor } from './normalize/author.js';
 import { normalizeDate } from './normalize/dates.js';
 import { normalizeLang } from './normalize/lang.js';
 import { cleanText, decodeEntities } from './normalize/text.js';
+import { stripLeadingSiteName } from './normalize/title.js';
 import { isHttpUrl, resolveHttpUrl } from './normalize/urls.js';
 import { scanPage, type PageScan } from './page-scan.js';
 import {
@@ -21,6 +22,7 @@ import {
   typeRules,
   videoRules,
 } from './rules/field.rules.js';
+import { titleSegment } from './rules/html.rules.js';
 import { xNeedsBody } from './rules/platform.rules.js';
 import { firstMatch, PageContext, type Match, type Rule } from './rules/rule.js';
 
@@ -30,10 +32,11 @@ const NON_IMAGE_EXTENSION = /\.(?:mp4|m4v|mov|webm|ogv|avi|mp3|m4a|wav|ogg|flac|
 
 type Normalizer<T, V> = (raw: T, page: PageContext) => V | undefined;
 
-const text: Normalizer<string, string> = (raw) => {
+function plainText(raw: string): string | undefined {
   const value = cleanText(raw);
   return value === undefined || isHttpUrl(value) ? undefined : value;
-};
+}
+const text: Normalizer<string, string> = plainText;
 const url: Normalizer<string, string> = (raw, page) => resolveHttpUrl(decodeEntities(raw), page.base);
 const date: Normalizer<string, string> = (raw) => normalizeDate(cleanText(raw));
 const lang: Normalizer<string, string> = (raw) => normalizeLang(cleanText(raw));
@@ -102,12 +105,15 @@ function buildMetadata(scan: PageScan): Metadata {
   };
 
   const type = pick('type', typeRules, (raw) => raw);
+  const siteName = pick('siteName', siteNameRules, text);
+  // A site name read from the title itself would strip every title that has a separator.
+  const declaredSite = sources.siteName === titleSegment.name ? undefined : siteName;
   const metadata: Metadata = {
     canonicalUrl: pick('canonicalUrl', canonicalUrlRules, url),
     type: type ?? 'website',
-    title: pick('title', titleRules, text),
+    title: pick('title', titleRules, (raw) => mapDefined(plainText(raw), (t) => stripLeadingSiteName(t, declaredSite))),
     description: pick('description', descriptionRules, text),
-    siteName: pick('siteName', siteNameRules, text),
+    siteName,
     lang: pick('lang', langRules, lang),
     author: pick('author', authorRules, normalizeAuthor),
     publishedAt: pick('publishedAt', publishedAtRules, date),
@@ -122,6 +128,10 @@ function buildMetadata(scan: PageScan): Metadata {
   if (type === undefined) sources.type = 'default';
   if (!scan.bodyScanned) metadata.truncatedScan = true;
   return dropUndefined(metadata);
+}
+
+function mapDefined<T, V>(value: T | undefined, map: (value: T) => V): V | undefined {
+  return value === undefined ? undefined : map(value);
 }
 
 function dropUndefined(metadata: Metadata): Metadata {

@@ -86,6 +86,8 @@ const INLINE_TAGS = new Set([
   'u',
 ]);
 const CONTENT_TAGS = new Set(['article', 'main']);
+/** Image addresses that name sprites, tracking pixels and spacers rather than pictures. */
+const DECORATIVE_IMAGE = /(?:^|[/_.-])(?:sprites?|pixel|spacer|blank|transparent|1x1)(?:[/_.-]|$)/i;
 const MICRODATA_URL_ATTR: Partial<Record<string, string>> = {
   a: 'href',
   area: 'href',
@@ -320,7 +322,7 @@ class PageScanner {
   private onImage(attribs: Attribs): void {
     const src = attribs.src || attribs['data-src'];
     if (!src || this.chromeDepth > 0 || this.scan.bodyImages.length >= MAX_BODY_IMAGES) return;
-    if (attribs['aria-hidden'] === 'true' || src.startsWith('data:')) return;
+    if (attribs['aria-hidden'] === 'true' || src.startsWith('data:') || DECORATIVE_IMAGE.test(src)) return;
     this.scan.bodyImages.push({
       src,
       alt: attribs.alt,

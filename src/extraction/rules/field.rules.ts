@@ -13,7 +13,16 @@ import {
   timeElement,
   titleSegment,
 } from './html.rules.js';
-import { jsonLd, jsonLdAuthor, jsonLdImages, jsonLdType, jsonLdVideos } from './json-ld.rules.js';
+import {
+  jsonLd,
+  jsonLdAuthor,
+  jsonLdImages,
+  jsonLdProfileDescription,
+  jsonLdProfileImages,
+  jsonLdProfileName,
+  jsonLdType,
+  jsonLdVideos,
+} from './json-ld.rules.js';
 import { hasMetaPrefix, meta } from './meta.rules.js';
 import { itemprop, microdataType } from './microdata.rules.js';
 import { oembedDiscovery } from './oembed-discovery.rules.js';
@@ -48,7 +57,7 @@ export const descriptionRules: Rule<string>[] = [
   meta('twitter:description'),
   meta('description'),
   jsonLd('description'),
-  jsonLd('mainEntity.description'),
+  jsonLdProfileDescription,
   itemprop('description'),
   meta('dc.description'),
   meta('dcterms.description'),
@@ -86,6 +95,7 @@ export const langRules: Rule<string>[] = [
 export const authorRules: Rule<string>[] = [
   xAuthor,
   jsonLdAuthor,
+  jsonLdProfileName,
   meta('author'),
   meta('article:author'),
   itemprop('author.name'),
@@ -156,6 +166,7 @@ export const imageRules: Rule<ImageInfo[]>[] = [
   ogImages,
   twitterImages,
   jsonLdImages,
+  jsonLdProfileImages,
   rule('itemprop:image', (page) => page.itemProp('image').map((url) => ({ url }))),
   rule('link[rel=image_src]', (page) => {
     const href = link('image_src').read(page);

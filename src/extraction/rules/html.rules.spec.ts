@@ -27,7 +27,8 @@ describe('HTML fallback rules', () => {
     <span class="byline">Staff</span><div class="author-box"><div>By John Smith</div><div>Editor at large</div></div>
     <span class="post-date">sometime</span><span class="date">March 5, 2024</span>
     <time datetime="2024-03-05T08:00:00Z">today</time>
-    <img src="/pixel.gif" width="1" height="1"><img src="/side.jpg" width="300">
+    <img src="/pixel.gif" width="1" height="1"><img src="/img/sprites/nav-sprite.png" width="300">
+    <img src="https://t.example.net/track/1x1.gif?u=1" width="300"><img src="/side.jpg" width="300">
     <article><img src="/hero.jpg" width="1200" height="600" alt=" Hero "></article>
     </body></html>`;
 
@@ -60,7 +61,7 @@ describe('HTML fallback rules', () => {
     });
   });
 
-  it('prefers content images and skips chrome and tiny images', () => {
+  it('prefers content images and skips chrome, tiny, sprite and tracking images', () => {
     const p = page(html);
     expect([bodyImages(true).read(p), bodyImages(false).read(p)]).toEqual([
       [{ url: '/hero.jpg', width: 1200, height: 600, alt: 'Hero' }],

@@ -1,5 +1,14 @@
 import { scanPage } from '../page-scan.js';
-import { jsonLd, jsonLdAuthor, jsonLdImages, jsonLdType, jsonLdVideos } from './json-ld.rules.js';
+import {
+  jsonLd,
+  jsonLdAuthor,
+  jsonLdImages,
+  jsonLdProfileDescription,
+  jsonLdProfileImages,
+  jsonLdProfileName,
+  jsonLdType,
+  jsonLdVideos,
+} from './json-ld.rules.js';
 import { PageContext } from './rule.js';
 
 const page = (...blocks: unknown[]): PageContext =>
@@ -76,6 +85,32 @@ describe('JSON-LD rules', () => {
       jsonLdVideos.read(page({ '@type': 'Article', video: { '@type': 'VideoObject', embedUrl: '/embed/1' } })),
       jsonLdVideos.read(page({ '@type': 'VideoObject', name: 'no url' })),
     ]).toEqual([[{ url: '/v.mp4', width: 640, height: 360 }], [{ url: '/embed/1' }], undefined]);
+  });
+
+  it('reads the name, description and picture of the entity a ProfilePage is about, and of no other page', () => {
+    const profile = page({
+      '@type': 'ProfilePage',
+      mainEntity: {
+        '@type': 'Person',
+        name: 'Jane Doe',
+        description: 'Writes things.',
+        image: { '@type': 'ImageObject', contentUrl: '/jane.jpg', width: 400, height: 400 },
+      },
+    });
+    const listed = page({
+      '@type': 'ProfilePage',
+      mainEntity: [{ '@type': 'Organization', name: 'Acme', image: '/a.png' }],
+    });
+    const faq = page({
+      '@type': 'FAQPage',
+      mainEntity: { '@type': 'Question', name: 'Why?', description: 'Because.' },
+    });
+    const rules = [jsonLdProfileName, jsonLdProfileDescription, jsonLdProfileImages];
+    expect([profile, listed, faq].map((p) => rules.map((r) => r.read(p)))).toEqual([
+      ['Jane Doe', 'Writes things.', [{ url: '/jane.jpg', width: 400, height: 400 }]],
+      ['Acme', undefined, [{ url: '/a.png' }]],
+      [undefined, undefined, undefined],
+    ]);
   });
 
   it('infers the page type from the first known @type', () => {

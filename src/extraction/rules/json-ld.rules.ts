@@ -42,6 +42,23 @@ export const jsonLdVideos: Rule<VideoInfo[]> = rule('jsonld:video', (page) => {
   return videos.length > 0 ? videos : undefined;
 });
 
+/** Name of the person or organisation a JSON-LD `ProfilePage` is about (its `mainEntity`). */
+export const jsonLdProfileName: Rule<string> = rule('jsonld:ProfilePage.mainEntity.name', (page) =>
+  asText(profileEntity(page.jsonLd())?.name),
+);
+
+/** Description of the person or organisation a JSON-LD `ProfilePage` is about. */
+export const jsonLdProfileDescription: Rule<string> = rule('jsonld:ProfilePage.mainEntity.description', (page) =>
+  asText(profileEntity(page.jsonLd())?.description),
+);
+
+/** Picture of the person or organisation a JSON-LD `ProfilePage` is about. */
+export const jsonLdProfileImages: Rule<ImageInfo[]> = rule('jsonld:ProfilePage.mainEntity.image', (page) => {
+  const entity = profileEntity(page.jsonLd());
+  const images = entity === undefined ? [] : mediaOf(entity.image);
+  return images.length > 0 ? images : undefined;
+});
+
 /** The preview type implied by the first JSON-LD node with a known `@type`. */
 export const jsonLdType: Rule<PageType> = rule('jsonld:@type', (page) => {
   for (const node of page.jsonLd()) {
@@ -52,6 +69,12 @@ export const jsonLdType: Rule<PageType> = rule('jsonld:@type', (page) => {
   }
   return undefined;
 });
+
+function profileEntity(nodes: readonly JsonLdNode[]): JsonLdNode | undefined {
+  const profile = nodes.find((node) => jsonLdTypes(node).includes('ProfilePage'));
+  const entity: unknown = Array.isArray(profile?.mainEntity) ? profile.mainEntity[0] : profile?.mainEntity;
+  return isNode(entity) ? entity : undefined;
+}
 
 function joinList(names: string[]): string {
   const unique = [...new Set(names.map((n) => n.trim()))];

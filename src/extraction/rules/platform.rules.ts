@@ -1,6 +1,6 @@
 import type { ImageInfo } from '../metadata.js';
-import { jsonLdValue } from '../json-ld.js';
 import { collapseWhitespace } from '../normalize/text.js';
+import { jsonLdProfileImages } from './json-ld.rules.js';
 import { rule, type PageContext, type Rule } from './rule.js';
 
 /*
@@ -96,8 +96,8 @@ export const xSiteName: Rule<string> = rule('x site name', (page) => (xPage(page
  */
 export const xMedia: Rule<ImageInfo[]> = rule('x media', (page) => {
   if (!xNeedsBody(page)) return undefined;
-  const photo = jsonLdValue(page.jsonLd(), 'mainEntity.image.contentUrl');
-  if (typeof photo === 'string') return [{ url: photo }];
+  const photo = jsonLdProfileImages.read(page);
+  if (photo !== undefined) return photo;
   const media = page.scan.bodyImages.find((img) => X_MEDIA.test(img.src));
   return media === undefined ? undefined : [{ url: media.src }];
 });
