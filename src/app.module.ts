@@ -11,6 +11,7 @@ import { concurrencyConfig } from './config/concurrency.config.js';
 import { CacheModule } from './cache/cache.module.js';
 import { PreviewsModule } from './previews/previews.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { HealthModule } from './health/health.module.js';
     CacheModule,
     PreviewsModule,
     HealthModule,
+    MetricsModule,
   ],
   controllers: [AppController],
   providers: [

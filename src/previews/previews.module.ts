@@ -21,6 +21,6 @@ import { PreviewsService } from './previews.service.js';
     ResponseCache,
     { provide: DebugAccess, useClass: OpenDebugAccess },
   ],
-  exports: [PreviewsService],
+  exports: [PreviewsService, ResponseCache],
 })
 export class PreviewsModule {}

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { PreviewCache, type CacheState } from '../cache/preview-cache.js';
 import { SafeFetcher } from '../fetcher/safe-fetcher.js';
 import { OembedService } from '../oembed/oembed.service.js';
+import { Timed } from '../metrics/timed.decorator.js';
 import { PageParser } from '../parsing/page-parser.js';
 import { htmlPreview, mediaPreview, type PreviewData } from './preview.mapper.js';
 
@@ -74,6 +75,7 @@ export class PreviewsService {
   }
 
   /** Builds a fresh preview, bypassing the cache. */
+  @Timed()
   async build(url: string, signal?: AbortSignal): Promise<PreviewData> {
     const started = performance.now();
     const fetched = await this.fetcher.fetch(url, { mode: 'html', signal });

@@ -42,6 +42,8 @@ export class ResponseCache implements OnModuleInit {
   private readonly entries = new Map<string, Stored>();
   private readonly byCacheKey = new Map<string, Set<string>>();
   private readonly options: ResponseCacheOptions = { maxItems: 2000, maxAgeMs: 60_000 };
+  /** Requests answered from here since start. */
+  hits = 0;
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
@@ -91,6 +93,7 @@ export class ResponseCache implements OnModuleInit {
     const now = Date.now();
     const entry = this.lookup(request.url, now);
     if (entry === undefined) return;
+    this.hits += 1;
     const maxAge = Math.max(0, Math.floor((entry.freshUntil - now) / 1000));
     void reply.header('cache-control', `public, max-age=${maxAge}`).header('etag', entry.etag).header('x-cache', 'HIT');
     if (request.headers['if-none-match'] !== undefined && etagMatches(request.headers['if-none-match'], entry.etag)) {
