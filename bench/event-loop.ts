@@ -2,7 +2,8 @@
  * `npm run bench:event-loop`: how responsive the service stays while it previews the largest corpus pages flat out,
  * with the parse worker pool (PARSE_WORKERS=auto) against parsing on the main thread (PARSE_WORKERS=0).
  *
- * The service exposes no event-loop gauge, so the delay is measured from outside: a probe sends `GET /health/live`
+ * The service's own event-loop delay (p99 and max of monitorEventLoopDelay over the load) is read from its /metrics.
+ * It is also measured from outside: a probe sends `GET /health/live`
  * (or `GET /test` on a build without it; neither does I/O) every ~20 ms on its own connection; its latency is the time
  * the request waited for the event loop plus a small constant. The same probe on the idle service gives that constant.
  *
@@ -106,6 +107,20 @@ interface ModeResult {
   counts: LoadCounts;
   /** This bench process's own event-loop delay p99 (ms): if high, the probe figures include client-side delay. */
   clientDelayP99Ms: number;
+  /** The service's own event-loop delay over the load (ms), from its /metrics (monitorEventLoopDelay). */
+  serviceDelay?: { p99: number; max: number };
+}
+
+/**
+ * Reads the service's event-loop delay from /metrics. prom-client resets its monitorEventLoopDelay histogram at each
+ * scrape, so a scrape before the load starts a window and one after it reads that window.
+ */
+async function serviceEventLoopDelay(service: ServiceProcess): Promise<{ p99: number; max: number } | undefined> {
+  const res = await fetch(`${service.origin}/metrics`);
+  if (res.status !== 200) return undefined;
+  const text = await res.text();
+  const read = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]) * 1000;
+  return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
 }
 
 async function runMode(label: string, parseWorkers: string, fixture: FixtureUpstream): Promise<ModeResult> {
@@ -128,10 +143,12 @@ async function runMode(label: string, parseWorkers: string, fixture: FixtureUpst
     const idle = await probe(service, path, performance.now() + IDLE_PROBE_MS);
     const histogram = monitorEventLoopDelay({ resolution: 10 });
     histogram.enable();
+    await serviceEventLoopDelay(service);
     const until = performance.now() + durationMs;
     const [loaded, counts] = await Promise.all([probe(service, path, until), loadCold(service, fixture, until)]);
+    const serviceDelay = await serviceEventLoopDelay(service);
     histogram.disable();
-    return { label, path, idle, loaded, counts, clientDelayP99Ms: histogram.percentile(99) / 1e6 };
+    return { label, path, idle, loaded, counts, clientDelayP99Ms: histogram.percentile(99) / 1e6, serviceDelay };
   } finally {
     await service.stop();
   }
@@ -160,7 +177,21 @@ await withCleanup(async (defer) => {
 
   printTable(
     `Probe latency of GET ${results[0]?.path ?? '/test'} (ms) while previewing cold large pages`,
-    ['mode', 'previews/s', 'ok', 'failed', 'probes', 'p50', 'p99', 'max', 'idle p50', 'idle p99', 'bench ELD p99'],
+    [
+      'mode',
+      'previews/s',
+      'ok',
+      'failed',
+      'probes',
+      'p50',
+      'p99',
+      'max',
+      'idle p50',
+      'idle p99',
+      'service ELD p99',
+      'service ELD max',
+      'bench ELD p99',
+    ],
     results.map((result) => [
       result.label,
       fixed(result.counts.ok / (durationMs / 1000), 1),
@@ -172,6 +203,8 @@ await withCleanup(async (defer) => {
       fixed(Math.max(...result.loaded)),
       fixed(quantile(result.idle, 0.5)),
       fixed(quantile(result.idle, 0.99)),
+      result.serviceDelay === undefined ? 'n/a' : fixed(result.serviceDelay.p99),
+      result.serviceDelay === undefined ? 'n/a' : fixed(result.serviceDelay.max),
       fixed(result.clientDelayP99Ms),
     ]),
   );
