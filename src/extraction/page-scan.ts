@@ -86,8 +86,9 @@ const INLINE_TAGS = new Set([
   'u',
 ]);
 const CONTENT_TAGS = new Set(['article', 'main']);
-/** Image addresses that name sprites, tracking pixels and spacers rather than pictures. */
-const DECORATIVE_IMAGE = /(?:^|[/_.-])(?:sprites?|pixel|spacer|blank|transparent|1x1)(?:[/_.-]|$)/i;
+/** Image addresses that name sprite sheets, or tracking pixels and spacers by their usual file names. */
+const DECORATIVE_IMAGE =
+  /(?:^|[/_.-])sprites?(?:[/_.-]|$)|\/(?:pixel|spacer|blank|transparent|clear|1x1)\.(?:gif|png)(?:[?#]|$)/i;
 const MICRODATA_URL_ATTR: Partial<Record<string, string>> = {
   a: 'href',
   area: 'href',

@@ -29,6 +29,7 @@ describe('HTML fallback rules', () => {
     <time datetime="2024-03-05T08:00:00Z">today</time>
     <img src="/pixel.gif" width="1" height="1"><img src="/img/sprites/nav-sprite.png" width="300">
     <img src="https://t.example.net/track/1x1.gif?u=1" width="300"><img src="/side.jpg" width="300">
+    <img src="/blank-canvas.jpg" width="300">
     <article><img src="/hero.jpg" width="1200" height="600" alt=" Hero "></article>
     </body></html>`;
 
@@ -67,6 +68,7 @@ describe('HTML fallback rules', () => {
       [{ url: '/hero.jpg', width: 1200, height: 600, alt: 'Hero' }],
       [
         { url: '/side.jpg', width: 300 },
+        { url: '/blank-canvas.jpg', width: 300 },
         { url: '/hero.jpg', width: 1200, height: 600, alt: 'Hero' },
       ],
     ]);
