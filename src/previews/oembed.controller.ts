@@ -4,6 +4,7 @@ import { ApiProblemResponses } from '../common/swagger/api-problem-responses.dec
 import { OembedAnswerDto } from '../oembed/dto/oembed-answer.dto.js';
 import { OembedService } from '../oembed/oembed.service.js';
 import { OembedQueryDto } from './dto/oembed-query.dto.js';
+import { PREVIEW_ERRORS } from './previews.controller.js';
 import { PreviewsService } from './previews.service.js';
 
 /** The service as an oEmbed 1.0 endpoint for any URL. */
@@ -23,15 +24,7 @@ export class OembedController {
       'ignores them); for any other URL a `link` answer built from the preview.',
   })
   @ApiOkResponse({ type: OembedAnswerDto })
-  @ApiProblemResponses(
-    'VALIDATION_FAILED',
-    'INVALID_URL',
-    'BLOCKED_DESTINATION',
-    'UPSTREAM_ERROR',
-    'UPSTREAM_TOO_LARGE',
-    'UPSTREAM_TIMEOUT',
-    'OVERLOADED',
-  )
+  @ApiProblemResponses(...PREVIEW_ERRORS)
   async answer(@Query() query: OembedQueryDto): Promise<OembedAnswerDto> {
     const { preview } = await this.previews.preview(query.url);
     return this.oembed.answerFor(query.url, preview, { maxwidth: query.maxwidth, maxheight: query.maxheight });

@@ -33,7 +33,8 @@ import { PreviewSerializerInterceptor } from './preview-serializer.interceptor.j
 import { PreviewsService } from './previews.service.js';
 import { etagMatches, ResponseCache } from './response-cache.js';
 
-const PREVIEW_ERRORS = [
+/** What building a preview can fail with, as every route that builds one documents it. */
+export const PREVIEW_ERRORS = [
   'VALIDATION_FAILED',
   'INVALID_URL',
   'BLOCKED_DESTINATION',
