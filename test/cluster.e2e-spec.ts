@@ -87,8 +87,11 @@ describe('cluster process model (WEB_CONCURRENCY=2)', () => {
       const previewUrl = (i: number): string =>
         `${base}/v1/previews?url=${encodeURIComponent(fixture.url('/slow-' + i))}`;
       const inFlight = Array.from({ length: 10 }, (_, i) => get(previewUrl(i)));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(fixture.hits('/slow-0') + fixture.hits('/slow-9')).toBe(2);
+      // Every one of them has reached the upstream, which holds it for 800 ms: all ten are in flight now.
+      await waitFor(() => {
+        const reached = Array.from({ length: 10 }, (_, i) => fixture.hits(`/slow-${i}`)).every((hits) => hits === 1);
+        return reached ? true : undefined;
+      }, 10_000);
       service.child.kill('SIGTERM');
       expect(await Promise.all(inFlight)).toEqual(Array.from({ length: 10 }, () => 200));
     } finally {
