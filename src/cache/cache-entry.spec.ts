@@ -1,5 +1,5 @@
 import { DomainError } from '../common/errors/domain-error.js';
-import { errorEntry, isCacheableError, parseEntry, toDomainError, valueEntry } from './cache-entry.js';
+import { errorEntry, isCacheableError, parseEntry, domainErrorOf, valueEntry } from './cache-entry.js';
 
 describe('isCacheableError', () => {
   it.each([
@@ -49,7 +49,7 @@ describe('cache entries', () => {
   });
 
   it('turns a cached error back into a domain error', () => {
-    const error = toDomainError({ code: 'UPSTREAM_TIMEOUT', message: 'slow' });
+    const error = domainErrorOf({ code: 'UPSTREAM_TIMEOUT', message: 'slow' });
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: 'UPSTREAM_TIMEOUT', message: 'slow', details: undefined });
   });

@@ -56,7 +56,7 @@ export function errorEntry(error: DomainError, storedAt: number, ttlSeconds: num
 }
 
 /** The domain error a cached error entry stands for. */
-export function toDomainError(cached: CachedError): DomainError {
+export function domainErrorOf(cached: CachedError): DomainError {
   return new DomainError(cached.code, cached.message, cached.details === undefined ? {} : { details: cached.details });
 }
 

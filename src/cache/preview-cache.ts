@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { cacheConfig } from '../config/cache.config.js';
-import { errorEntry, isCacheableError, parseEntry, toDomainError, valueEntry, type CacheEntry } from './cache-entry.js';
+import { errorEntry, isCacheableError, parseEntry, domainErrorOf, valueEntry, type CacheEntry } from './cache-entry.js';
 import { previewKey } from './cache-key.js';
 import { CacheStore, type CacheStoreStats } from './cache-store.js';
 import { SingleFlight } from './single-flight.js';
@@ -145,6 +145,6 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
 }
 
 function answer<T>(entry: CacheEntry<T>, state: CacheState, maxAgeSeconds: number): Resolved<T> {
-  if ('error' in entry) throw toDomainError(entry.error);
+  if ('error' in entry) throw domainErrorOf(entry.error);
   return { value: entry.value, state, storedAt: entry.storedAt, maxAgeSeconds };
 }
