@@ -4,6 +4,7 @@ import type { buildConnector } from 'undici';
 import { DomainError } from '../common/errors/domain-error.js';
 import { classifyAddress, hostPortKey, type AddressVerdict } from './address-policy.js';
 import type { HostResolver } from './host-resolver.js';
+import { effectivePort } from './url-gate.js';
 
 /** Phases measured for the request that caused a connection (none when a pooled socket was reused). */
 export interface ConnectTrace {
@@ -25,8 +26,6 @@ export interface GuardedConnectorOptions {
   /** Opens the socket to a vetted address (undici's own connector, with the connect timeout). */
   dial: buildConnector.connector;
 }
-
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'https:': 443 };
 
 function blocked(host: string, verdict: AddressVerdict): DomainError {
   // The address goes to the logs only (through `cause`): telling callers what internal names resolve to would map
@@ -115,8 +114,7 @@ export function guardedConnector(options: GuardedConnectorOptions): buildConnect
   return (connectOptions, callback) => {
     const trace = connectTraceStorage.getStore();
     const hostname = connectOptions.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-    const port =
-      connectOptions.port === '' ? (DEFAULT_PORTS[connectOptions.protocol] ?? 0) : Number(connectOptions.port);
+    const port = effectivePort(connectOptions);
     const servername = connectOptions.servername ?? (isIP(hostname) === 0 ? hostname : undefined);
     vet(hostname, port, trace).then(
       (addresses) => {

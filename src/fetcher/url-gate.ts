@@ -1,7 +1,5 @@
+import { MAX_URL_LENGTH } from '../common/validation/is-http-url.decorator.js';
 import { hostPortKey } from './address-policy.js';
-
-/** Longest URL the service fetches, in characters of the input and of the canonical form. */
-export const MAX_URL_LENGTH = 2048;
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'https:': 443 };
 
@@ -19,8 +17,8 @@ export interface UrlGatePolicy {
   allowPrivate: ReadonlySet<string>;
 }
 
-/** The port a request to `url` really uses. */
-export function effectivePort(url: URL): number {
+/** The port a request to `url` really uses (also undici's connect options, which carry the same two fields). */
+export function effectivePort(url: Pick<URL, 'port' | 'protocol'>): number {
   return url.port === '' ? (DEFAULT_PORTS[url.protocol] ?? 0) : Number(url.port);
 }
 

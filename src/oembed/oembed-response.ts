@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import secureJsonParse from 'secure-json-parse';
 import { parseOembedXml } from './oembed-xml.js';
+import { isAbsoluteHttpUrl } from '../common/validation/is-http-url.decorator.js';
 
 /** The four resource types of oEmbed 1.0. */
 export const OEMBED_TYPES = ['photo', 'video', 'link', 'rich'] as const;
@@ -44,21 +45,10 @@ export const OEMBED_FIELDS = [
 
 const URL_FIELDS = ['url', 'author_url', 'provider_url', 'thumbnail_url'] as const;
 
-/** Whether `value` is an absolute http(s) URL with a host (what every URL field of an answer must be). */
-export function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
 const IsHttpUrl = (): PropertyDecorator =>
   ValidateBy({
     name: 'isHttpUrl',
-    validator: { validate: isHttpUrl, defaultMessage: () => '$property must be an absolute http(s) URL' },
+    validator: { validate: isAbsoluteHttpUrl, defaultMessage: () => '$property must be an absolute http(s) URL' },
   });
 
 /** XML answers carry every value as text, and some JSON providers quote their numbers. */

@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import { asCompleted } from '../common/concurrency/as-completed.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { ERROR_CATALOGUE } from '../common/errors/error-codes.js';
-import { isHttpUrl, MAX_URL_LENGTH } from '../common/validation/is-http-url.decorator.js';
+import { HTTP_URL_RULE, isHttpUrl } from '../common/validation/is-http-url.decorator.js';
 import { concurrencyConfig } from '../config/concurrency.config.js';
 import { BatchErrorDto, BatchItemDto } from './dto/batch.dto.js';
 import { PreviewDto } from './dto/preview.dto.js';
@@ -77,7 +77,7 @@ export class BatchService {
     return urls.map(async (url, index) => {
       const item = Object.assign(new BatchItemDto(), { index, url });
       if (!isHttpUrl(url)) {
-        const detail = `url must be an absolute http or https URL of at most ${MAX_URL_LENGTH} characters`;
+        const detail = `url must be ${HTTP_URL_RULE}`;
         return Object.assign(item, { ok: false, error: toBatchError(new DomainError('INVALID_URL', detail)) });
       }
       try {

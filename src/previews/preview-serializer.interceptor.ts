@@ -46,9 +46,9 @@ export class PreviewSerializerInterceptor extends ClassSerializerInterceptor {
     return serializationGroups(fields, debug && this.debugAccess.allows(request));
   }
 
-  /** Serializes a preview for one request to its JSON text, as `serialize()` would for the response body. */
-  toJson(preview: PreviewDto, request: FastifyRequest): string {
-    return JSON.stringify(this.serialize(preview, { groups: this.groupsFor(request) }));
+  /** Serializes a preview with the groups of {@link groupsFor} to its JSON text, as `serialize()` would. */
+  toJson(preview: PreviewDto, groups: string[]): string {
+    return JSON.stringify(this.serialize(preview, { groups }));
   }
 
   protected override getContextOptions(context: ExecutionContext): ClassSerializerContextOptions | undefined {

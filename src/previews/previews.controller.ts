@@ -138,7 +138,8 @@ export class PreviewsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | undefined> {
     const result = await this.previews.preview(query.url, { refresh: query.refresh });
-    const etag = etagFor(result.version, this.serializer.groupsFor(request));
+    const groups = this.serializer.groupsFor(request);
+    const etag = etagFor(result.version, groups);
     void reply
       .header('cache-control', `public, max-age=${result.maxAgeSeconds}`)
       .header('etag', etag)
@@ -148,7 +149,7 @@ export class PreviewsController {
       return undefined;
     }
     // Serialized here rather than by the interceptor, so that the same text can be written again by the micro-cache.
-    const body = this.serializer.toJson(Object.assign(new PreviewDto(), result.preview), request);
+    const body = this.serializer.toJson(Object.assign(new PreviewDto(), result.preview), groups);
     if (result.state === 'MISS') this.responses.purge(result.key);
     if (result.state !== 'STALE' && ResponseCache.cacheable(query)) {
       const freshUntil = Date.now() + result.maxAgeSeconds * 1000;
