@@ -13,6 +13,19 @@ import { packageInfo } from './config/package-info.js';
 /** Largest accepted request body: batch requests of URLs are small. */
 const BODY_LIMIT_BYTES = 256 * 1024;
 
+/** HSTS for answers that came over TLS (directly or through a trusted proxy that says so). */
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * helmet's defaults, except two that break real browsers on plain http: `upgrade-insecure-requests` makes a browser
+ * fetch every asset of a page (Swagger UI) over https, so the page is blank unless served from loopback or behind
+ * TLS; and HSTS, which is sent per request only when the request came over TLS.
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  strictTransportSecurity: false,
+} as const;
+
 /** Builds the OpenAPI 3 document of every route. */
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const { name, version, description } = packageInfo();
@@ -59,7 +72,11 @@ export async function configureApp(
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
-  await app.register(helmet);
+  await app.register(helmet, SECURITY_HEADERS);
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // HSTS only means something on a TLS connection (RFC 6797 §7.2): sent over plain http it is ignored at best.
+    if (request.protocol === 'https') void reply.header('strict-transport-security', HSTS);
+  });
   if (config.docsEnabled) {
     SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   }

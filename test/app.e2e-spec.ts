@@ -222,6 +222,27 @@ describe('service skeleton (e2e)', () => {
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.body).toContain('swagger-ui');
     });
+
+    it('sends a CSP without upgrade-insecure-requests, so the page renders over plain http under any host name', async () => {
+      const res = await app.inject({ method: 'GET', url: '/docs', headers: { host: 'previews.internal:3000' } });
+      expect(res.statusCode).toBe(200);
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).not.toContain('upgrade-insecure-requests');
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+    });
+
+    it('sends HSTS only when the request came over TLS through a trusted proxy', async () => {
+      const viaTls = await app.inject({ method: 'GET', url: '/test', headers: { 'x-forwarded-proto': 'https' } });
+      expect(viaTls.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      const spoofed = await app.inject({
+        method: 'GET',
+        url: '/test',
+        remoteAddress: '203.0.113.9',
+        headers: { 'x-forwarded-proto': 'https' },
+      });
+      expect(spoofed.headers['strict-transport-security']).toBeUndefined();
+    });
   });
 });
 

@@ -8,7 +8,8 @@ const MAX_EMBED_SIZE = 10_000;
 
 /** The query of `GET /v1/oembed`, as the oEmbed 1.0 spec names it. */
 export class OembedQueryDto extends PreviewTargetQueryDto {
-  @ApiPropertyOptional({ description: 'Largest width the embed may take, px', example: 640, minimum: 1 })
+  // No examples on the sizes: Swagger UI would pre-fill "Try it out" with them and shrink the answer.
+  @ApiPropertyOptional({ description: 'Largest width the embed may take, px (e.g. 640)', minimum: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -16,7 +17,7 @@ export class OembedQueryDto extends PreviewTargetQueryDto {
   @Max(MAX_EMBED_SIZE)
   maxwidth?: number;
 
-  @ApiPropertyOptional({ description: 'Largest height the embed may take, px', example: 480, minimum: 1 })
+  @ApiPropertyOptional({ description: 'Largest height the embed may take, px (e.g. 480)', minimum: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -17,9 +17,9 @@ export class PreviewTargetQueryDto {
 
 export class PreviewQueryDto extends PreviewTargetQueryDto {
   @ApiPropertyOptional({
-    description: 'Comma-separated fields to return (`url` is always returned)',
+    // No example: Swagger UI would pre-fill "Try it out" with it and cut the answer down.
+    description: 'Comma-separated fields to return, e.g. `title,images` (`url` is always returned)',
     type: 'string',
-    example: 'title,images',
   })
   @IsOptional()
   @ToList()
