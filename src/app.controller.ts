@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponses } from './common/swagger/api-problem-responses.decorator.js';
+import { OpenAccess } from './access/access.decorators.js';
 
 @ApiTags('service')
+@OpenAccess()
 @Controller()
 export class AppController {
   @Get('test')

@@ -2,14 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { cacheConfig } from '../config/cache.config.js';
-import {
-  CACHE_TUNING,
-  CacheBackend,
-  DEFAULT_CACHE_TUNING,
-  createCacheBackend,
-  type CacheTuning,
-} from './cache-backend.js';
-import { CacheStore } from './cache-store.js';
+import { CACHE_TUNING, CacheTiers, DEFAULT_CACHE_TUNING, createCacheTiers, type CacheTuning } from './cache-tiers.js';
+import { FailOpenStore } from './fail-open-store.js';
 import { CACHE_CLOCK, PreviewCache, StorePreviewCache } from './preview-cache.js';
 
 /**
@@ -21,37 +15,37 @@ import { CACHE_CLOCK, PreviewCache, StorePreviewCache } from './preview-cache.js
   providers: [
     { provide: CACHE_TUNING, useValue: DEFAULT_CACHE_TUNING },
     {
-      provide: CacheBackend,
+      provide: CacheTiers,
       inject: [cacheConfig.KEY, CACHE_TUNING],
-      useFactory: (cfg: ConfigType<typeof cacheConfig>, tuning: CacheTuning) => createCacheBackend(cfg, tuning),
+      useFactory: (cfg: ConfigType<typeof cacheConfig>, tuning: CacheTuning) => createCacheTiers(cfg, tuning),
     },
   ],
-  exports: [CacheBackend, CACHE_TUNING, ConfigModule],
+  exports: [CacheTiers, CACHE_TUNING, ConfigModule],
 })
-export class CacheBackendModule {}
+export class CacheTiersModule {}
 
 /**
  * Caching for the whole app (global: import it once, in AppModule). Provides:
  * - {@link PreviewCache}: stale-while-revalidate, negative caching, single-flight, fail-open;
- * - {@link CacheStore}: the bounded, fail-open store that `@Cached()` methods use;
+ * - {@link FailOpenStore}: the bounded, fail-open store that `@Cached()` methods use;
  * - `CACHE_MANAGER` from `@nestjs/cache-manager`: the stock cache-manager over the same stores (it neither bounds
  *   operation time nor reports store errors; prefer the two above).
  */
 @Global()
 @Module({
   imports: [
-    CacheBackendModule,
+    CacheTiersModule,
     NestCacheModule.registerAsync({
-      imports: [CacheBackendModule],
-      inject: [CacheBackend],
-      useFactory: (backend: CacheBackend) => ({ stores: backend.keyvs }),
+      imports: [CacheTiersModule],
+      inject: [CacheTiers],
+      useFactory: (tiers: CacheTiers) => ({ stores: tiers.keyvs }),
     }),
   ],
   providers: [
-    CacheStore,
+    FailOpenStore,
     { provide: CACHE_CLOCK, useValue: () => Date.now() },
     { provide: PreviewCache, useClass: StorePreviewCache },
   ],
-  exports: [PreviewCache, CacheStore, NestCacheModule],
+  exports: [PreviewCache, FailOpenStore, NestCacheModule],
 })
 export class CacheModule {}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { cacheConfig, readCacheConfig } from '../config/cache.config.js';
-import { CacheStore } from './cache-store.js';
+import { FailOpenStore } from './fail-open-store.js';
 import { Cached } from './cached.decorator.js';
 import { CacheModule } from './cache.module.js';
 
@@ -83,7 +83,7 @@ describe('@Cached', () => {
   });
 
   it('stores under CACHE_KEY_PREFIX + key, hashing a key that memcached would refuse', async () => {
-    const store = moduleRef.get(CacheStore);
+    const store = moduleRef.get(FailOpenStore);
     await service.lookup('https://a.example/');
     await service.lookup('https://a.example/with space');
 

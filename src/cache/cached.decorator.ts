@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { safeKey } from './cache-key.js';
-import { CacheStore } from './cache-store.js';
+import { FailOpenStore } from './fail-open-store.js';
 
 /** Options of {@link Cached}. */
 export interface CachedOptions<A extends unknown[], R> {
@@ -31,7 +31,7 @@ type AsyncMethod<A extends unknown[], R> = (...args: A) => Promise<R>;
  * a store that fails or is slow only costs the cached answer (the method runs).
  *
  * The class must be a Nest provider in an app that imports `CacheModule`: the decorator adds a property
- * injection of {@link CacheStore} to it. Outside Nest (`new Service()`) the method runs uncached.
+ * injection of {@link FailOpenStore} to it. Outside Nest (`new Service()`) the method runs uncached.
  *
  * ```ts
  * @Cached({ ttl: 3600, key: (url: string) => `oembed:${url}` })
@@ -45,7 +45,7 @@ export function Cached<A extends unknown[], R>(options: CachedOptions<A, R>) {
     descriptor: TypedPropertyDescriptor<AsyncMethod<A, R>>,
   ): TypedPropertyDescriptor<AsyncMethod<A, R>> => {
     if (!injected.has(target)) {
-      Inject(CacheStore)(target, STORE);
+      Inject(FailOpenStore)(target, STORE);
       injected.add(target);
     }
     const method = descriptor.value;
@@ -53,7 +53,7 @@ export function Cached<A extends unknown[], R>(options: CachedOptions<A, R>) {
     const ttlMs = options.ttl * 1000;
     return {
       ...descriptor,
-      value: async function (this: { [STORE]?: CacheStore }, ...args: A): Promise<R> {
+      value: async function (this: { [STORE]?: FailOpenStore }, ...args: A): Promise<R> {
         const store = this[STORE];
         if (store === undefined) return method.apply(this, args);
         return store.wrap(

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { cacheConfig, readCacheConfig } from '../config/cache.config.js';
-import { CACHE_TUNING, DEFAULT_CACHE_TUNING } from './cache-backend.js';
-import { CacheStore } from './cache-store.js';
+import { CACHE_TUNING, DEFAULT_CACHE_TUNING } from './cache-tiers.js';
+import { FailOpenStore } from './fail-open-store.js';
 import { CacheModule } from './cache.module.js';
 import { createFileStore, type FileStore } from './file-store.js';
 import { PreviewCache } from './preview-cache.js';
@@ -95,7 +95,7 @@ describe('file store', () => {
 
   it('sweeps on its own once writes cross CACHE_FILE_MAX_ITEMS', async () => {
     const moduleRef = await startCache({ CACHE_FILE_MAX_ITEMS: '5' });
-    const store = moduleRef.get(CacheStore);
+    const store = moduleRef.get(FailOpenStore);
     for (let i = 0; i < 8; i++) {
       await store.set(`lps:k${i}`, { i }, 60_000);
       await tick();
@@ -119,7 +119,7 @@ describe('file store', () => {
 
   it('runs the janitor on its interval and stops it on shutdown', async () => {
     const moduleRef = await startCache({}, { ...DEFAULT_CACHE_TUNING, fileJanitorIntervalMs: 50 });
-    await moduleRef.get(CacheStore).set('lps:short', 'x', 30);
+    await moduleRef.get(FailOpenStore).set('lps:short', 'x', 30);
     const previews = join(dir, 'nested', 'previews');
     expect(await entryFiles(previews)).toHaveLength(1);
 

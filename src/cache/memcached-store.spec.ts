@@ -4,8 +4,8 @@ import { KeyvMemcache } from '@keyv/memcache';
 import { DomainError } from '../common/errors/domain-error.js';
 import { cacheConfig, readCacheConfig } from '../config/cache.config.js';
 import { startMemcached, startMemcacheds, stopAll, type MemcachedProcess } from '../../test/support/memcached.js';
-import { CACHE_TUNING, CacheBackend, DEFAULT_CACHE_TUNING, type CacheTuning } from './cache-backend.js';
-import { CacheStore } from './cache-store.js';
+import { CACHE_TUNING, CacheTiers, DEFAULT_CACHE_TUNING, type CacheTuning } from './cache-tiers.js';
+import { FailOpenStore } from './fail-open-store.js';
 import { CacheModule } from './cache.module.js';
 import { ketamaServerIndex, MEMCACHED_MAX_TTL_MS, memcachedTtlMs } from './memcached-store.js';
 import { PreviewCache } from './preview-cache.js';
@@ -165,15 +165,15 @@ describe('PreviewCache over two memcached servers', () => {
   });
 
   it('answers a miss after shutdown instead of reconnecting to memcached', async () => {
-    const backend = moduleRef!.get(CacheBackend);
-    await backend.close();
-    await expect(backend.tiers[1].keyv.get('lps:any')).rejects.toThrow('memcached store is closed');
-    await expect(moduleRef!.get(CacheStore).get('lps:any')).resolves.toBeUndefined();
+    const tiers = moduleRef!.get(CacheTiers);
+    await tiers.close();
+    await expect(tiers.levels[1].keyv.get('lps:any')).rejects.toThrow('memcached store is closed');
+    await expect(moduleRef!.get(FailOpenStore).get('lps:any')).resolves.toBeUndefined();
   });
 
   it('expires an entry after its TTL (real seconds)', async () => {
-    const store = moduleRef!.get(CacheStore);
-    const l2 = moduleRef!.get(CacheBackend).tiers[1].keyv;
+    const store = moduleRef!.get(FailOpenStore);
+    const l2 = moduleRef!.get(CacheTiers).levels[1].keyv;
     await store.set('lps:short', { n: 1 }, 1000);
     await expect(l2.get('lps:short')).resolves.toEqual({ n: 1 });
 

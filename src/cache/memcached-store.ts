@@ -15,6 +15,12 @@ export const MEMCACHED_MAX_VALUE_BYTES = 1024 * 1024 - 1024;
 interface MemjsClient {
   /** Index into the server list for a key; memjs' default is `hash % servers`, which moves most keys on resize. */
   getServer(key: string): number;
+  /** Binary-protocol incr: a missing key is created with `initial` (and `expires`, seconds). */
+  increment(
+    key: string,
+    amount: number,
+    options: { initial: number; expires: number },
+  ): Promise<{ success: boolean; value: number | null }>;
   close(): void;
 }
 
@@ -82,6 +88,19 @@ export class MemcachedAdapter extends KeyvMemcache {
   override async delete(key: string): Promise<boolean> {
     this.assertOpen();
     return super.delete(key);
+  }
+
+  /**
+   * Adds one to the counter under `key` in one round trip, creating it at 1 with a life of `ttlSeconds` when it
+   * is missing (the expiry is set only then: a fixed window).
+   * @returns the new count
+   */
+  async increment(key: string, ttlSeconds: number): Promise<number> {
+    this.assertOpen();
+    const client = this.client as unknown as MemjsClient;
+    const result = await client.increment(key, 1, { initial: 1, expires: Math.max(1, Math.ceil(ttlSeconds)) });
+    if (!result.success || typeof result.value !== 'number') throw new Error(`memcached incr of ${key} failed`);
+    return result.value;
   }
 
   /** Closes every server connection; later operations fail (and count as store errors) instead of reconnecting. */

@@ -1,8 +1,8 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DomainError } from '../common/errors/domain-error.js';
 import { cacheConfig, readCacheConfig } from '../config/cache.config.js';
-import { CACHE_TUNING, DEFAULT_CACHE_TUNING } from './cache-backend.js';
-import { CacheStore } from './cache-store.js';
+import { CACHE_TUNING, DEFAULT_CACHE_TUNING } from './cache-tiers.js';
+import { FailOpenStore } from './fail-open-store.js';
 import { CacheModule } from './cache.module.js';
 import { CACHE_CLOCK, PreviewCache, type Resolved } from './preview-cache.js';
 
@@ -70,6 +70,7 @@ describe('PreviewCache over the memory store', () => {
       state: 'HIT',
       storedAt: T0,
       maxAgeSeconds: 39,
+      tier: 'memory',
     });
     expect(loader.calls).toBe(1);
     expect(cache.stats()).toEqual({ hits: 1, misses: 1, stale: 0, storeErrors: 0, oversize: 0 });
@@ -90,15 +91,16 @@ describe('PreviewCache over the memory store', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => cache.resolve(key, refresh)));
 
     expect(new Set(answers.map((answer) => JSON.stringify(answer)))).toEqual(
-      new Set([JSON.stringify({ value: 'v1', state: 'STALE', storedAt: T0, maxAgeSeconds: 0 })]),
+      new Set([JSON.stringify({ value: 'v1', state: 'STALE', storedAt: T0, maxAgeSeconds: 0, tier: 'memory' })]),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await cache.settled();
     expect(refresh.calls).toBe(1);
     await expect(cache.resolve(key, refresh)).resolves.toEqual({
       value: 'v2',
       state: 'HIT',
       storedAt: T0 + 61_000,
       maxAgeSeconds: 60,
+      tier: 'memory',
     });
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, stale: 20 });
   });
@@ -112,9 +114,9 @@ describe('PreviewCache over the memory store', () => {
     );
 
     await expect(cache.resolve(key, broken)).resolves.toMatchObject({ value: 'v1', state: 'STALE' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await cache.settled();
     await expect(cache.resolve(key, broken)).resolves.toMatchObject({ value: 'v1', state: 'STALE' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await cache.settled();
     expect(broken.calls).toBe(2);
   });
 
@@ -241,7 +243,7 @@ describe('PreviewCache over the memory store', () => {
 
   it('treats an entry of another layout as a miss', async () => {
     const key = cache.keyFor(URL_A);
-    await moduleRef.get(CacheStore).set(key, { v: 0, value: 'old layout' }, 60_000);
+    await moduleRef.get(FailOpenStore).set(key, { v: 0, value: 'old layout' }, 60_000);
     await expect(cache.resolve(key, countingLoader('new'))).resolves.toMatchObject({ value: 'new', state: 'MISS' });
   });
 
@@ -255,11 +257,11 @@ describe('PreviewCache over the memory store', () => {
     cache = moduleRef.get(PreviewCache);
     const key = cache.keyFor(URL_A);
     await cache.resolve(key, countingLoader('v1'));
-    await expect(moduleRef.get(CacheStore).get(key)).resolves.toMatchObject({ value: 'v1' });
+    await expect(moduleRef.get(FailOpenStore).get(key)).resolves.toMatchObject({ value: 'v1' });
 
     await new Promise((resolve) => setTimeout(resolve, 1100));
 
-    await expect(moduleRef.get(CacheStore).get(key)).resolves.toBeUndefined();
+    await expect(moduleRef.get(FailOpenStore).get(key)).resolves.toBeUndefined();
     await expect(cache.resolve(key, countingLoader('v2'))).resolves.toMatchObject({ value: 'v2', state: 'MISS' });
   });
 
@@ -270,7 +272,7 @@ describe('PreviewCache over the memory store', () => {
     await cache.resolve(keys[0], countingLoader('unused'));
     await cache.resolve(keys[3], countingLoader(keys[3]));
 
-    const store = moduleRef.get(CacheStore);
+    const store = moduleRef.get(FailOpenStore);
     const kept = await Promise.all(keys.map(async (key) => (await store.get(key)) !== undefined));
     expect(kept).toEqual([true, false, true, true]);
   });

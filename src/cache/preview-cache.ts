@@ -3,7 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import { cacheConfig } from '../config/cache.config.js';
 import { errorEntry, isCacheableError, parseEntry, domainErrorOf, valueEntry, type CacheEntry } from './cache-entry.js';
 import { previewKey } from './cache-key.js';
-import { CacheStore, type CacheStoreStats } from './cache-store.js';
+import { previewCacheAnswers, singleFlightJoins } from './cache.metrics.js';
+import { FailOpenStore, type FailOpenStoreStats } from './fail-open-store.js';
 import { SingleFlight } from './single-flight.js';
 
 /** Injection token of the cache's clock (epoch ms); tests move it instead of waiting. */
@@ -21,6 +22,8 @@ export interface Resolved<T> {
   storedAt: number;
   /** Remaining freshness in whole seconds (0 when STALE). */
   maxAgeSeconds: number;
+  /** The store tier that answered a HIT or STALE (`memory`, `memory-l1`, `memcached`, `file`); none for a MISS. */
+  tier?: string;
 }
 
 /** Options of {@link PreviewCache.resolve}. */
@@ -30,7 +33,7 @@ export interface ResolveOptions {
 }
 
 /** Counters of the preview cache. */
-export interface PreviewCacheStats extends CacheStoreStats {
+export interface PreviewCacheStats extends FailOpenStoreStats {
   /** Answers served fresh from the cache (values and cached errors). */
   hits: number;
   /** Answers that ran the loader (including `refresh: true`). */
@@ -60,17 +63,20 @@ export abstract class PreviewCache {
   abstract delete(key: string): Promise<boolean>;
 
   abstract stats(): PreviewCacheStats;
+
+  /** Settles once every load and background refresh in progress has settled. */
+  abstract settled(): Promise<void>;
 }
 
 /** {@link PreviewCache} over the configured store. */
 @Injectable()
 export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
   private readonly logger = new Logger(PreviewCache.name);
-  private readonly loads = new SingleFlight<Resolved<unknown>>();
+  private readonly loads = new SingleFlight<Resolved<unknown>>(() => singleFlightJoins.inc());
   private readonly counters = { hits: 0, misses: 0, stale: 0 };
 
   constructor(
-    private readonly store: CacheStore,
+    private readonly store: FailOpenStore,
     @Inject(cacheConfig.KEY) private readonly cfg: ConfigType<typeof cacheConfig>,
     @Inject(CACHE_CLOCK) private readonly now: Clock,
   ) {
@@ -83,19 +89,23 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
 
   async resolve<T>(key: string, loader: () => Promise<T>, options: ResolveOptions = {}): Promise<Resolved<T>> {
     if (options.refresh !== true) {
-      const entry = parseEntry(await this.store.get(key)) as CacheEntry<T> | undefined;
+      const found = await this.store.lookup(key);
+      const entry = parseEntry(found?.value) as CacheEntry<T> | undefined;
       const now = this.now();
       if (entry !== undefined && now < entry.freshUntil) {
         this.counters.hits += 1;
-        return answer(entry, 'HIT', Math.floor((entry.freshUntil - now) / 1000));
+        previewCacheAnswers.inc({ state: 'error' in entry ? 'ERROR_HIT' : 'HIT' });
+        return answer(entry, 'HIT', Math.floor((entry.freshUntil - now) / 1000), found?.tier);
       }
       if (entry !== undefined && 'value' in entry && now < entry.staleUntil) {
         this.counters.stale += 1;
+        previewCacheAnswers.inc({ state: 'STALE' });
         this.refreshInBackground(key, loader);
-        return answer(entry, 'STALE', 0);
+        return answer(entry, 'STALE', 0, found?.tier);
       }
     }
     this.counters.misses += 1;
+    previewCacheAnswers.inc({ state: 'MISS' });
     return this.load(key, loader, true);
   }
 
@@ -107,9 +117,13 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
     return { ...this.counters, ...this.store.stats() };
   }
 
+  async settled(): Promise<void> {
+    await this.loads.settled();
+  }
+
   /** Lets refreshes in progress finish before the stores close. */
   async onModuleDestroy(): Promise<void> {
-    await this.loads.settled();
+    await this.settled();
   }
 
   /** Starts a refresh unless a load of `key` already runs; its failure is logged and the stale entry kept. */
@@ -144,7 +158,7 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
   }
 }
 
-function answer<T>(entry: CacheEntry<T>, state: CacheState, maxAgeSeconds: number): Resolved<T> {
+function answer<T>(entry: CacheEntry<T>, state: CacheState, maxAgeSeconds: number, tier?: string): Resolved<T> {
   if ('error' in entry) throw domainErrorOf(entry.error);
-  return { value: entry.value, state, storedAt: entry.storedAt, maxAgeSeconds };
+  return { value: entry.value, state, storedAt: entry.storedAt, maxAgeSeconds, tier };
 }

@@ -5,6 +5,9 @@
 export class SingleFlight<T> {
   private readonly flights = new Map<string, Promise<T>>();
 
+  /** @param onJoin called each time a caller joins a run already in progress (for a metric) */
+  constructor(private readonly onJoin?: () => void) {}
+
   /** Whether a run for `key` is in progress. */
   has(key: string): boolean {
     return this.flights.has(key);
@@ -13,7 +16,10 @@ export class SingleFlight<T> {
   /** Joins the run for `key`, or starts `run` when there is none. */
   run(key: string, run: () => Promise<T>): Promise<T> {
     const current = this.flights.get(key);
-    if (current !== undefined) return current;
+    if (current !== undefined) {
+      this.onJoin?.();
+      return current;
+    }
     const flight = (async () => {
       try {
         return await run();

@@ -26,6 +26,15 @@ export function readCacheConfig(env: Env = process.env) {
     staleSeconds: int(env, 'CACHE_STALE_SECONDS', { default: DAY_SECONDS, min: 0, max: YEAR_SECONDS }),
     errorTtlSeconds: int(env, 'CACHE_ERROR_TTL_SECONDS', { default: 60, min: 0, max: DAY_SECONDS }),
     memoryMaxItems: int(env, 'CACHE_MEMORY_MAX_ITEMS', { default: 10_000, min: 1, max: 16_777_216 }),
+    /** Entries of the in-process L1 in front of memcached; 0 turns the L1 off (every read goes to memcached). */
+    l1MaxItems: int(env, 'CACHE_L1_MAX_ITEMS', { default: 10_000, min: 0, max: 16_777_216 }),
+    /**
+     * Serialized answer bodies kept per process, keyed by the cached entry's version and the field selection, so a
+     * cache hit skips serialization; the store is still read on every request. 0 turns it off.
+     */
+    bodiesMaxItems: int(env, 'CACHE_BODIES_MAX_ITEMS', { default: 10_000, min: 0, max: 16_777_216 }),
+    /** Approximate bytes those bodies may take, in MiB. */
+    bodiesMaxMb: int(env, 'CACHE_BODIES_MAX_MB', { default: 32, min: 1, max: 65_536 }),
     fileDir: str(env, 'CACHE_FILE_DIR', '.cache/previews'),
     fileMaxItems: int(env, 'CACHE_FILE_MAX_ITEMS', { default: 100_000, min: 1, max: 10_000_000 }),
     // memjs splits each server on ':', so an IPv6 literal ([::1]:11211) would become a wrong host and port.

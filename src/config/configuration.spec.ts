@@ -21,12 +21,15 @@ describe('readAppConfig', () => {
     expect(readAppConfig({})).toEqual({
       port: 3000,
       host: '0.0.0.0',
-      trustProxy: 'loopback',
+      trustProxy: ['loopback'],
       logLevel: 'info',
       docsEnabled: true,
       metricsEnabled: true,
       shutdownDelayMs: 5000,
       shutdownTimeoutMs: 15000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 65_000,
     });
   });
 
@@ -40,16 +43,42 @@ describe('readAppConfig', () => {
       METRICS_ENABLED: 'false',
       SHUTDOWN_DELAY_MS: '0',
       SHUTDOWN_TIMEOUT_MS: '1000',
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '5000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '75000',
     };
     expect(readAppConfig(env)).toEqual({
       port: 8080,
       host: '127.0.0.1',
-      trustProxy: '10.0.0.0/8',
+      trustProxy: ['10.0.0.0/8'],
       logLevel: 'warn',
       docsEnabled: false,
       metricsEnabled: false,
       shutdownDelayMs: 0,
       shutdownTimeoutMs: 1000,
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 5000,
+      keepAliveTimeoutMs: 75_000,
     });
+  });
+
+  it.each([
+    ['true', ['0.0.0.0/0', '::/0']],
+    ['false', []],
+    [' loopback , 10.1.2.3, fd00::/8 ', ['loopback', '10.1.2.3', 'fd00::/8']],
+  ])('reads TRUST_PROXY=%s as the addresses it trusts', (value, expected) => {
+    expect(readAppConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['2', 'proxy.internal', '10.0.0.0/99', 'loopback,,nope'])('refuses TRUST_PROXY=%s', (value) => {
+    expect(() => readAppConfig({ TRUST_PROXY: value })).toThrow(
+      /^Invalid value for TRUST_PROXY: ".+" \(allowed: true, false, or comma-separated addresses, CIDR ranges/,
+    );
+  });
+
+  it('refuses a headers timeout longer than the request timeout, naming both', () => {
+    expect(() => readAppConfig({ HTTP_HEADERS_TIMEOUT_MS: '6000', HTTP_REQUEST_TIMEOUT_MS: '5000' })).toThrow(
+      'Invalid value for HTTP_HEADERS_TIMEOUT_MS: "6000" (allowed: at most HTTP_REQUEST_TIMEOUT_MS (5000))',
+    );
   });
 });

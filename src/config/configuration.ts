@@ -1,3 +1,4 @@
+import { readAccessConfig } from './access.config.js';
 import { readAppConfig } from './app.config.js';
 import { readCacheConfig } from './cache.config.js';
 import { readConcurrencyConfig } from './concurrency.config.js';
@@ -12,6 +13,7 @@ const READERS: ((env: Env) => unknown)[] = [
   readFetchConfig,
   readCacheConfig,
   readOembedConfig,
+  readAccessConfig,
 ];
 
 /**

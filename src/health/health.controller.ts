@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { HealthCheck, HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { DrainState } from '../common/lifecycle/drain-state.js';
+import { OpenAccess } from '../access/access.decorators.js';
 
 const HEALTH_EXAMPLE = {
   status: 'ok',
@@ -16,6 +17,7 @@ const HEALTH_EXAMPLE = {
  * as SIGTERM starts the drain, so the load balancer stops sending new requests before the listener closes.
  */
 @ApiTags('service')
+@OpenAccess()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -4,8 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { httpRequestDuration } from './metrics.registry.js';
 
 /**
- * Times every request at the Fastify level, so that answers written before Nest's pipeline (the preview
- * micro-cache) and errors count too: a `Server-Timing: total;dur=…` header on each answer and the
+ * Times every request at the Fastify level, so that answers Nest's pipeline never sees (Fastify's own errors, the
+ * 503 of a closing listener) count too: a `Server-Timing: total;dur=…` header on each answer and the
  * `http_request_duration_seconds` histogram (route = the matched pattern, `unmatched` for unknown paths).
  */
 @Injectable()
@@ -15,7 +15,10 @@ export class HttpMetricsHooks implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      void reply.header('server-timing', `total;dur=${reply.elapsedTime.toFixed(1)}`);
+      // Handlers may have named their steps already (the cache tier, the body): `total` comes last.
+      const steps = reply.getHeader('server-timing');
+      const total = `total;dur=${reply.elapsedTime.toFixed(1)}`;
+      void reply.header('server-timing', steps === undefined ? total : `${String(steps)}, ${total}`);
       return payload;
     });
     fastify?.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {

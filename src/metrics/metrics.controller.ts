@@ -4,9 +4,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { DomainError } from '../common/errors/domain-error.js';
 import { appConfig } from '../config/app.config.js';
 import { metricsRegistry } from './metrics.registry.js';
+import { OpenAccess } from '../access/access.decorators.js';
 
 /** Prometheus scrape endpoint (text exposition format); `METRICS_ENABLED=false` answers 404. Not in the public API docs. */
 @ApiExcludeController()
+@OpenAccess()
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(appConfig.KEY) private readonly cfg: ConfigType<typeof appConfig>) {}

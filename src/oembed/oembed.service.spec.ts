@@ -145,7 +145,7 @@ describe('OembedService', () => {
   describe('forPage', () => {
     it('asks the registry provider with url, format and sizes, and keeps its html', async () => {
       const result = await service().forPage(page, [link('/discovered.json')], { maxwidth: 640, maxheight: 480 });
-      expect(result).toEqual({
+      expect(result?.oembed).toEqual({
         type: 'video',
         title: 'A talk',
         authorName: 'Ada',
@@ -164,7 +164,7 @@ describe('OembedService', () => {
 
     it('uses a discovered JSON endpoint when no registry provider serves the page, without its html', async () => {
       const result = await service().forPage('https://site.example/post', [link('/discovered.json')]);
-      expect(result).toEqual({
+      expect(result?.oembed).toEqual({
         type: 'video',
         title: 'A talk',
         authorName: 'Ada',
@@ -180,7 +180,7 @@ describe('OembedService', () => {
 
     it('falls back to the discovered endpoint when the registry provider fails', async () => {
       const result = await service().forPage('https://broken.example/x', [link('/discovered.xml', 'xml')]);
-      expect(result).toEqual({ type: 'photo', title: 'A & B', width: 800, height: 600 });
+      expect(result?.oembed).toEqual({ type: 'photo', title: 'A & B', width: 800, height: 600 });
       expect(requests).toEqual(['/oembed/broken?url=https%3A%2F%2Fbroken.example%2Fx&format=json', '/discovered.xml']);
       expect(logs).toEqual([`oEmbed answer from ${base}/oembed/broken dropped: UPSTREAM_ERROR`]);
     });
@@ -262,7 +262,7 @@ describe('OembedService', () => {
   describe('provider credentials', () => {
     it('sends the Facebook token as access_token and never logs it', async () => {
       const result = await service().forPage('https://www.facebook.com/ada/posts/1', []);
-      expect(result).toEqual({
+      expect(result?.oembed).toEqual({
         type: 'rich',
         title: 'A talk',
         authorName: 'Ada',
@@ -317,24 +317,20 @@ describe('OembedService', () => {
     });
   });
 
-  describe('answerFor', () => {
-    const preview = {
-      url: 'https://site.example/post',
-      title: 'How link previews work',
-      author: 'Ada Lovelace',
-      siteName: 'Site Example',
-      images: [{ url: 'https://site.example/cover.jpg', width: 1200, height: 630 }],
-    };
+  describe('answers passed on by GET /v1/oembed', () => {
+    it('keeps the registry provider answer, unsized, beside the preview field', async () => {
+      const result = await service().forPage(page, []);
+      expect(result?.providerAnswer).toEqual({ ...VIDEO, thumbnail_url: `${base}/t/1.jpg` });
+      expect(requests).toEqual([`/oembed/video?url=${encodeURIComponent(page)}&format=json`]);
+    });
 
-    it('answers with the registry provider answer when no sizes are asked for', async () => {
-      expect(await service().answerFor(page, { url: page })).toEqual({
-        ...VIDEO,
-        thumbnail_url: `${base}/t/1.jpg`,
-      });
+    it('keeps no provider answer from a discovered endpoint', async () => {
+      const result = await service().forPage('https://site.example/post', [link('/discovered.json')]);
+      expect(result).toEqual({ oembed: expect.objectContaining({ providerName: 'Some Site' }) });
     });
 
     it('asks the provider for the sizes and clamps the ones it ignored', async () => {
-      expect(await service().answerFor(page, { url: page }, { maxwidth: 640, maxheight: 640 })).toEqual({
+      expect(await service().sizedProviderAnswer(page, 'v1', { maxwidth: 640, maxheight: 640 })).toEqual({
         ...VIDEO,
         width: 640,
         height: 360,
@@ -345,41 +341,15 @@ describe('OembedService', () => {
       ]);
     });
 
-    it('builds a link answer from the preview for other URLs', async () => {
-      expect(await service().answerFor(preview.url, preview)).toEqual({
-        type: 'link',
-        version: '1.0',
-        title: 'How link previews work',
-        author_name: 'Ada Lovelace',
-        provider_name: 'Site Example',
-        provider_url: 'https://site.example',
-        thumbnail_url: 'https://site.example/cover.jpg',
-        thumbnail_width: 1200,
-        thumbnail_height: 630,
-      });
-      expect(requests).toEqual([]);
+    it('has no sized answer for a page no registry provider serves, or when the provider fails', async () => {
+      expect(await service().sizedProviderAnswer('https://site.example/post', 'v1', { maxwidth: 10 })).toBeUndefined();
+      expect(await service().sizedProviderAnswer('https://broken.example/x', 'v1', { maxwidth: 10 })).toBeUndefined();
+      expect(requests).toEqual(['/oembed/broken?url=https%3A%2F%2Fbroken.example%2Fx&format=json&maxwidth=10']);
     });
 
-    it('leaves out a thumbnail larger than maxwidth × maxheight', async () => {
-      expect(await service().answerFor(preview.url, preview, { maxwidth: 600, maxheight: 600 })).toEqual({
-        type: 'link',
-        version: '1.0',
-        title: 'How link previews work',
-        author_name: 'Ada Lovelace',
-        provider_name: 'Site Example',
-        provider_url: 'https://site.example',
-      });
-    });
-
-    it('falls back to a link answer when the registry provider fails', async () => {
-      expect(
-        await service().answerFor('https://broken.example/x', { url: 'https://broken.example/x', title: 'X' }),
-      ).toEqual({
-        type: 'link',
-        version: '1.0',
-        title: 'X',
-        provider_url: 'https://broken.example',
-      });
+    it('says which pages a registry provider serves', () => {
+      expect(service().servesWithRegistry(page)).toBe(true);
+      expect(service().servesWithRegistry('https://site.example/post')).toBe(false);
     });
   });
 });

@@ -4,14 +4,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { oembedConfig, OEMBED_CREDENTIAL_PROVIDERS, type OembedCredentialProvider } from '../config/oembed.config.js';
 import { SafeFetcher } from '../fetcher/safe-fetcher.js';
 import type { OembedAnswerDto } from './dto/oembed-answer.dto.js';
-import {
-  type PreviewLike,
-  type PreviewOembed,
-  type SizeBounds,
-  toLinkAnswer,
-  toPreviewOembed,
-  toProviderAnswer,
-} from './oembed-mapping.js';
+import { type PreviewOembed, type SizeBounds, toPreviewOembed, toProviderAnswer } from './oembed-mapping.js';
 import { type OembedResponse, readOembedResponse } from './oembed-response.js';
 import { ProviderRegistry, type ProviderMatch } from './provider-registry.js';
 import { Cached } from '../cache/cached.decorator.js';
@@ -35,6 +28,17 @@ export interface DiscoveredOembedLink {
   /** Absolute endpoint URL, usually with `url` and `format` already in its query. */
   url: string;
   format: 'json' | 'xml';
+}
+
+/** What {@link OembedService.forPage} found for a page. */
+export interface PageOembed {
+  /** The preview's `oembed` field. */
+  oembed: PreviewOembed;
+  /**
+   * A bundled-registry provider's own answer (unsized), kept with the preview so that `GET /v1/oembed` can pass it
+   * on without asking the provider again; none for discovered endpoints, whose answers are not passed on.
+   */
+  providerAnswer?: OembedAnswerDto;
 }
 
 /** Options of {@link OembedService.forPage} and {@link OembedService.answerFor}. */
@@ -89,12 +93,14 @@ export class OembedService {
     pageUrl: string,
     discovered: readonly DiscoveredOembedLink[],
     options: OembedOptions = {},
-  ): Promise<PreviewOembed | undefined> {
+  ): Promise<PageOembed | undefined> {
     const match = this.registry.find(pageUrl);
     if (match !== undefined) {
       const request = this.registryRequest(match, pageUrl, options);
       const response = request && (await this.read(request, options.signal));
-      if (response !== undefined) return toPreviewOembed(response, true);
+      if (response !== undefined) {
+        return { oembed: toPreviewOembed(response, true), providerAnswer: toProviderAnswer(response, options) };
+      }
     }
     const candidates = [...discovered]
       .sort((a, b) => Number(a.format !== 'json') - Number(b.format !== 'json'))
@@ -102,25 +108,36 @@ export class OembedService {
     for (const link of candidates) {
       const request = this.discoveredRequest(link, options);
       const response = request && (await this.read(request, options.signal));
-      if (response !== undefined) return toPreviewOembed(response, false);
+      if (response !== undefined) return { oembed: toPreviewOembed(response, false) };
     }
     return undefined;
   }
 
+  /** Whether a bundled-registry provider serves `pageUrl` (only then is a provider answer passed on). */
+  servesWithRegistry(pageUrl: string): boolean {
+    return this.registry.find(pageUrl) !== undefined;
+  }
+
   /**
-   * The service's own oEmbed 1.0 answer for `GET /v1/oembed`: a registry provider's answer (asked for the sizes,
-   * clamped to them if it ignored them), otherwise a `link` answer built from the page's preview.
+   * A registry provider's answer for `pageUrl` asked for the sizes in `options` (and clamped to them if it ignored
+   * them), or `undefined` when no registry provider serves the page or its answer is unusable. Cached per version of
+   * the page's cached preview (`previewVersion`): a purge or refresh of the preview makes a new version, so a purged
+   * page's answer is never served again.
    */
   @Cached({
     ttl: ANSWER_TTL_SECONDS,
-    key: (pageUrl: string, _preview: PreviewLike, options: OembedOptions = {}) =>
-      `oembed-answer:${options.maxwidth ?? ''}:${options.maxheight ?? ''}:${pageUrl}`,
+    key: (pageUrl: string, previewVersion: string, options: OembedOptions = {}) =>
+      `oembed-answer:${previewVersion}:${options.maxwidth ?? ''}:${options.maxheight ?? ''}`,
   })
-  async answerFor(pageUrl: string, preview: PreviewLike, options: OembedOptions = {}): Promise<OembedAnswerDto> {
+  async sizedProviderAnswer(
+    pageUrl: string,
+    previewVersion: string,
+    options: OembedOptions = {},
+  ): Promise<OembedAnswerDto | undefined> {
     const match = this.registry.find(pageUrl);
     const request = match && this.registryRequest(match, pageUrl, options);
     const response = request && (await this.read(request, options.signal));
-    return response === undefined ? toLinkAnswer(preview, options) : toProviderAnswer(response, options);
+    return response === undefined ? undefined : toProviderAnswer(response, options);
   }
 
   private registryRequest(match: ProviderMatch, pageUrl: string, bounds: SizeBounds): Request | undefined {

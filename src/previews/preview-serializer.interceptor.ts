@@ -1,65 +1,159 @@
 import {
+  type CallHandler,
   type ClassSerializerContextOptions,
   ClassSerializerInterceptor,
   type ExecutionContext,
+  Inject,
   Injectable,
   type PlainLiteralObject,
 } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
-import { DebugAccess } from '../common/auth/debug-access.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { map, type Observable } from 'rxjs';
 import { stripEmpty } from '../common/serialization/strip-empty.js';
-import { serializationGroups } from './dto/preview-fields.js';
-import type { PreviewDto } from './dto/preview.dto.js';
+import { accessConfig } from '../config/access.config.js';
+import { cacheConfig } from '../config/cache.config.js';
+import { serializationGroups, type PreviewField } from './dto/preview-fields.js';
+import { PreviewDto } from './dto/preview.dto.js';
+import type { PreviewResult } from './previews.service.js';
+import { RenderedBodies, type RenderedBody } from './rendered-bodies.js';
 
-interface Selection {
-  fields?: string[];
+/** Which fields an answer shows: the validated `fields=` and whether the debug group is asked for (and allowed). */
+export interface Selection {
+  fields?: readonly PreviewField[];
   debug: boolean;
 }
 
-/** Reads `fields` and `debug` from the query (GET) or, for `fields`, the JSON body (batch). */
-function selectionOf(request: FastifyRequest): Selection {
-  const query = (request.query ?? {}) as Record<string, unknown>;
-  const body = (request.body ?? {}) as Record<string, unknown>;
-  const fromQuery = typeof query.fields === 'string' ? query.fields.split(',').map((field) => field.trim()) : undefined;
-  const fromBody = Array.isArray(body.fields) ? body.fields.filter((field) => typeof field === 'string') : undefined;
-  return { fields: fromQuery ?? fromBody, debug: query.debug === 'true' };
+/** What `GET /v1/previews` hands to the serializer: the preview with its cache state, and the selection. */
+export class PreviewAnswer {
+  constructor(
+    readonly result: PreviewResult,
+    readonly selection: Selection,
+  ) {}
+}
+
+/** A value to serialize with the groups of a selection (batch answers, and each line of an NDJSON stream). */
+export class Selected<T extends object> {
+  constructor(
+    readonly value: T,
+    readonly selection: Selection,
+  ) {}
+}
+
+/** Request headers that make answers differ per caller: a shared cache must key on them (RFC 9110 §12.5.5). */
+const CREDENTIAL_HEADERS = 'Authorization, X-API-Key';
+
+/** Whether an `If-None-Match` header names `etag` (weak comparison, as RFC 9110 asks for GET). */
+export function etagMatches(header: string, etag: string): boolean {
+  const opaque = etag.replace(/^W\//, '');
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === opaque;
+  });
+}
+
+/** A weak ETag: a hash of what determines the body (entry version, selection, the URL as asked). */
+function etagOf(identity: string): string {
+  return `W/"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"`;
+}
+
+/** Adds `values` to a reply's `Vary` header, keeping what is there (CORS adds `Origin`). */
+function addVary(reply: FastifyReply, values: string): void {
+  const current = reply.getHeader('vary');
+  void reply.header('vary', current === undefined ? values : `${String(current)}, ${values}`);
+}
+
+/** Adds one entry to `Server-Timing` (the timing hook appends `total` when the answer is sent). */
+export function addServerTiming(reply: FastifyReply, entry: string): void {
+  const current = reply.getHeader('server-timing');
+  void reply.header('server-timing', current === undefined ? entry : `${String(current)}, ${entry}`);
 }
 
 /**
- * Serializes preview DTOs for one request: `fields=` and the debug permission become class-transformer groups,
- * then null and empty values are dropped. Only `getContextOptions()` and `serialize()` are overridden: `intercept()`
- * is where the base class loads class-transformer, and also maps every line of a streamed (NDJSON) body.
+ * The one serializer of the previews routes, and the one place that writes their cache headers.
+ *
+ * - A {@link PreviewAnswer} (`GET /v1/previews`) becomes its JSON text: its fields as class-transformer groups, null
+ *   and empty values dropped, kept in {@link RenderedBodies} per entry version and selection so that a cache hit
+ *   writes a kept string. Headers: `Cache-Control` (`public, max-age=<freshness left>`, or `private, no-store` for
+ *   debug answers), `Vary` on the credential headers when authentication is on or the answer has debug data,
+ *   `ETag` (and `304` on a matching `If-None-Match`), `X-Cache`, and `Server-Timing` entries naming the store tier
+ *   that answered and whether the body was kept.
+ * - A {@link Selected} value (a batch, or each NDJSON line) is serialized with its selection's groups.
+ *
+ * Only `intercept()` (to reach the reply) and `serialize()` are extended: the base class loads class-transformer
+ * in `intercept()` and maps every line of a streamed body.
  */
 @Injectable()
 export class PreviewSerializerInterceptor extends ClassSerializerInterceptor {
+  private readonly bodies: RenderedBodies;
+  private readonly authenticated: boolean;
+
   constructor(
     reflector: Reflector,
-    private readonly debugAccess: DebugAccess,
+    @Inject(cacheConfig.KEY) cache: ConfigType<typeof cacheConfig>,
+    @Inject(accessConfig.KEY) access: ConfigType<typeof accessConfig>,
   ) {
     super(reflector);
+    this.bodies = new RenderedBodies({ maxItems: cache.bodiesMaxItems, maxBytes: cache.bodiesMaxMb * 1024 * 1024 });
+    this.authenticated = access.apiKeys.length > 0;
   }
 
-  /** The class-transformer groups of one request: its `fields=` selection, and `debug` when the caller may see it. */
-  groupsFor(request: FastifyRequest): string[] {
-    const { fields, debug } = selectionOf(request);
-    return serializationGroups(fields, debug && this.debugAccess.allows(request));
-  }
-
-  /** Serializes a preview with the groups of {@link groupsFor} to its JSON text, as `serialize()` would. */
-  toJson(preview: PreviewDto, groups: string[]): string {
-    return JSON.stringify(this.serialize(preview, { groups }));
-  }
-
-  protected override getContextOptions(context: ExecutionContext): ClassSerializerContextOptions | undefined {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    return { ...super.getContextOptions(context), groups: this.groupsFor(request) };
+  override intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const answered: CallHandler = {
+      handle: () =>
+        next
+          .handle()
+          .pipe(
+            map((value: unknown) => (value instanceof PreviewAnswer ? this.respond(value, request, reply) : value)),
+          ),
+    };
+    return super.intercept(context, answered);
   }
 
   override serialize(
     response: PlainLiteralObject | PlainLiteralObject[],
     options: ClassSerializerContextOptions,
   ): PlainLiteralObject | PlainLiteralObject[] {
-    return stripEmpty(super.serialize(response, options));
+    const selected = response instanceof Selected ? (response as Selected<PlainLiteralObject>) : undefined;
+    const serialized =
+      selected === undefined
+        ? super.serialize(response, options)
+        : super.serialize(selected.value, {
+            ...options,
+            groups: serializationGroups(selected.selection.fields, selected.selection.debug),
+          });
+    return stripEmpty(serialized);
+  }
+
+  /** Writes the headers of a preview answer and returns its body (`undefined` for a 304). */
+  private respond(answer: PreviewAnswer, request: FastifyRequest, reply: FastifyReply): string | undefined {
+    const { result, selection } = answer;
+    const groups = serializationGroups(selection.fields, selection.debug);
+    const identity = `${result.version}\n${groups.join(',')}\n${result.url}`;
+    let rendered = false;
+    const { body, etag } = this.bodies.getOrRender(identity, (): RenderedBody => {
+      rendered = true;
+      const dto = Object.assign(new PreviewDto(), result.preview, { url: result.url });
+      return { body: JSON.stringify(this.serialize(dto, { groups })), etag: etagOf(identity) };
+    });
+    void reply
+      .header('cache-control', selection.debug ? 'private, no-store' : `public, max-age=${result.maxAgeSeconds}`)
+      .header('etag', etag)
+      .header('x-cache', result.state);
+    if (selection.debug || this.authenticated) addVary(reply, CREDENTIAL_HEADERS);
+    addServerTiming(reply, `cache;desc="${result.tier ?? 'origin'}"`);
+    addServerTiming(reply, `body;desc="${rendered ? 'rendered' : 'memo'}"`);
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag)) {
+      void reply.status(304);
+      return undefined;
+    }
+    void reply.type('application/json; charset=utf-8');
+    return body;
   }
 }

@@ -1,7 +1,8 @@
 import probeImageSize from 'probe-image-size/sync.js';
 import type { Metadata } from '../extraction/extract.js';
 import type { FetchResult } from '../fetcher/safe-fetcher.js';
-import type { OembedDto, PreviewDto } from './dto/preview.dto.js';
+import type { PageOembed } from '../oembed/oembed.service.js';
+import type { PreviewDto } from './dto/preview.dto.js';
 
 /** A preview as stored in the cache and handed to the serializer: plain JSON, same shape as {@link PreviewDto}. */
 export type PreviewData = { [K in keyof PreviewDto]: PreviewDto[K] };
@@ -37,9 +38,10 @@ export function htmlPreview(
   url: string,
   fetched: FetchResult,
   metadata: Metadata,
-  oembed: OembedDto | undefined,
+  pageOembed: PageOembed | undefined,
   steps: StepTimings,
 ): PreviewData {
+  const oembed = pageOembed?.oembed;
   const thumbnail = oembed?.thumbnailUrl ? [{ url: oembed.thumbnailUrl }] : undefined;
   return {
     url,
@@ -60,6 +62,7 @@ export function htmlPreview(
     videos: metadata.videos,
     icons: metadata.icons,
     oembed,
+    providerAnswer: pageOembed?.providerAnswer,
     fetchedAt: new Date().toISOString(),
     sources: metadata.sources,
     ...debugPart(fetched, steps),

@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiHeader,
@@ -19,22 +7,28 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiSecurity,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import { AdminOnly } from '../access/access.decorators.js';
+import { CurrentPrincipal, requireAdmin, type Principal } from '../access/principal.js';
+import type { ErrorCode } from '../common/errors/error-codes.js';
 import { ApiProblemResponses } from '../common/swagger/api-problem-responses.decorator.js';
 import { BatchService } from './batch.service.js';
 import { BatchItemDto, BatchRequestDto, BatchResponseDto } from './dto/batch.dto.js';
 import { PreviewQueryDto, PreviewTargetQueryDto } from './dto/preview-query.dto.js';
 import { PreviewDto } from './dto/preview.dto.js';
-import { PreviewSerializerInterceptor } from './preview-serializer.interceptor.js';
+import { PreviewAnswer, PreviewSerializerInterceptor, Selected } from './preview-serializer.interceptor.js';
 import { PreviewsService } from './previews.service.js';
-import { etagMatches, ResponseCache } from './response-cache.js';
+
+/** What every `/v1` route can be refused with before it runs: the API key and the rate limit. */
+export const ACCESS_ERRORS = ['UNAUTHORIZED', 'RATE_LIMITED'] as const satisfies readonly ErrorCode[];
 
 /** What building a preview can fail with, as every route that builds one documents it. */
 export const PREVIEW_ERRORS = [
+  ...ACCESS_ERRORS,
   'VALIDATION_FAILED',
   'INVALID_URL',
   'BLOCKED_DESTINATION',
@@ -42,13 +36,7 @@ export const PREVIEW_ERRORS = [
   'UPSTREAM_TOO_LARGE',
   'UPSTREAM_TIMEOUT',
   'OVERLOADED',
-] as const;
-
-/** A weak ETag for one representation: the cached entry's version and the selection that shaped the body. */
-function etagFor(version: string, groups: readonly string[]): string {
-  const selection = `${version}|${groups.join(',')}`;
-  return `W/"${createHash('sha256').update(selection).digest('base64url').slice(0, 27)}"`;
-}
+] as const satisfies readonly ErrorCode[];
 
 const NDJSON = 'application/x-ndjson';
 
@@ -68,15 +56,23 @@ function abortOnDisconnect(reply: FastifyReply): AbortController {
   return controller;
 }
 
+/** Wraps each item of a stream with the selection its serialization needs. */
+async function* selectEach<T extends object>(
+  items: AsyncIterable<T>,
+  selection: Selected<T>['selection'],
+): AsyncGenerator<Selected<T>> {
+  for await (const item of items) yield new Selected(item, selection);
+}
+
 @ApiTags('previews')
+@ApiSecurity('apiKey')
+@ApiSecurity('bearer')
 @Controller('v1/previews')
 @UseInterceptors(PreviewSerializerInterceptor)
 export class PreviewsController {
   constructor(
     private readonly previews: PreviewsService,
     private readonly batch: BatchService,
-    private readonly serializer: PreviewSerializerInterceptor,
-    private readonly responses: ResponseCache,
   ) {}
 
   @Post('batch')
@@ -97,19 +93,21 @@ export class PreviewsController {
     },
   })
   @ApiExtraModels(BatchResponseDto, BatchItemDto)
-  @ApiProblemResponses('VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE')
+  @ApiProblemResponses(...ACCESS_ERRORS, 'VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE')
   async previewMany(
     @Body() body: BatchRequestDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<BatchResponseDto | AsyncGenerator<BatchItemDto>> {
+  ): Promise<Selected<BatchResponseDto> | AsyncGenerator<Selected<BatchItemDto>>> {
     this.batch.checkSize(body.urls);
+    const selection = { fields: body.fields, debug: false };
     const controller = abortOnDisconnect(reply);
     if (wantsNdjson(accept)) {
       void reply.header('content-type', `${NDJSON}; charset=utf-8`);
-      return this.batch.asCompleted(body.urls, controller);
+      return selectEach(this.batch.asCompleted(body.urls, controller), selection);
     }
-    return Object.assign(new BatchResponseDto(), { results: await this.batch.inOrder(body.urls, controller.signal) });
+    const results = await this.batch.inOrder(body.urls, controller.signal);
+    return new Selected(Object.assign(new BatchResponseDto(), { results }), selection);
   }
 
   @Get()
@@ -117,58 +115,49 @@ export class PreviewsController {
     summary: 'Preview a URL',
     description:
       'Fetches the page (or answers from the cache) and returns its preview. Null and empty fields are omitted; ' +
-      '`fields` narrows the answer; `debug=true` adds sources, timings, redirects and bytes for callers allowed to see them.',
+      '`fields` narrows the answer; `debug=true` adds sources, timings, redirects and bytes, and `refresh=true` ' +
+      'skips the cache read: both are admin actions.',
   })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag from an earlier answer' })
   @ApiOkResponse({
     type: PreviewDto,
     description: 'The preview',
     headers: {
-      'Cache-Control': { description: 'public, max-age=<seconds of freshness left>', schema: { type: 'string' } },
+      'Cache-Control': {
+        description: '`public, max-age=<seconds of freshness left>`; `private, no-store` for debug answers',
+        schema: { type: 'string' },
+      },
       ETag: { description: 'Weak validator of this representation', schema: { type: 'string' } },
       'X-Cache': { description: 'HIT, MISS or STALE', schema: { type: 'string', enum: ['HIT', 'MISS', 'STALE'] } },
+      Vary: {
+        description: '`Authorization, X-API-Key` when authentication is on or the answer has debug data',
+        schema: { type: 'string' },
+      },
     },
   })
   @ApiNotModifiedResponse({ description: 'The ETag in If-None-Match is still current' })
-  @ApiProblemResponses(...PREVIEW_ERRORS)
+  @ApiProblemResponses(...PREVIEW_ERRORS, 'FORBIDDEN')
   async preview(
     @Query() query: PreviewQueryDto,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string | undefined> {
+    @CurrentPrincipal() principal: Principal | undefined,
+  ): Promise<PreviewAnswer> {
+    if (query.debug === true) requireAdmin(principal, 'debug=true');
+    if (query.refresh === true) requireAdmin(principal, 'refresh=true');
     const result = await this.previews.preview(query.url, { refresh: query.refresh });
-    const groups = this.serializer.groupsFor(request);
-    const etag = etagFor(result.version, groups);
-    void reply
-      .header('cache-control', `public, max-age=${result.maxAgeSeconds}`)
-      .header('etag', etag)
-      .header('x-cache', result.state);
-    if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag)) {
-      void reply.status(304);
-      return undefined;
-    }
-    // Serialized here rather than by the interceptor, so that the same text can be written again by the micro-cache.
-    const body = this.serializer.toJson(Object.assign(new PreviewDto(), result.preview), groups);
-    if (result.state === 'MISS') this.responses.purge(result.key);
-    if (result.state !== 'STALE' && ResponseCache.cacheable(query)) {
-      const freshUntil = Date.now() + result.maxAgeSeconds * 1000;
-      this.responses.remember(request.url, { body, etag, cacheKey: result.key, freshUntil });
-    }
-    void reply.type('application/json; charset=utf-8');
-    return body;
+    return new PreviewAnswer(result, { fields: query.fields, debug: query.debug === true });
   }
 
   @Delete()
+  @AdminOnly()
   @HttpCode(204)
   @ApiOperation({
-    summary: 'Purge the cached preview of a URL',
+    summary: 'Purge the cached preview of a URL (admin)',
     description:
       'Removes the cached preview (and a cached error) of the URL from every store; the next GET fetches it again.',
   })
   @ApiNoContentResponse({ description: 'The cached preview, if any, is gone' })
-  @ApiProblemResponses('VALIDATION_FAILED', 'UNAUTHORIZED', 'FORBIDDEN')
+  @ApiProblemResponses(...ACCESS_ERRORS, 'VALIDATION_FAILED', 'FORBIDDEN')
   async purge(@Query() query: PreviewTargetQueryDto): Promise<void> {
-    this.responses.purge(await this.previews.purge(query.url));
+    await this.previews.purge(query.url);
   }
 }

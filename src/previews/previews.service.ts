@@ -9,8 +9,16 @@ import { htmlPreview, mediaPreview, type PreviewData } from './preview.mapper.js
 
 /** A preview with what the HTTP layer needs to know about its freshness. */
 export interface PreviewResult {
+  /**
+   * The cached preview. Its entry is shared by every spelling of the URL that normalizes to the same key, so its
+   * `url` is the first spelling's: answers show {@link PreviewResult.url} instead.
+   */
   preview: PreviewData;
+  /** The URL as this request asked for it. */
+  url: string;
   state: CacheState;
+  /** The store tier that answered (HIT or STALE). */
+  tier?: string;
   /** Seconds the answer stays fresh (0 when stale). */
   maxAgeSeconds: number;
   /** The preview-cache key of the entry. */
@@ -55,9 +63,10 @@ export class PreviewsService {
       refresh: options.refresh === true,
     });
     return {
-      // The entry is shared by every spelling of the URL that normalizes to the same key: answer with this one.
-      preview: { ...resolved.value, url },
+      preview: resolved.value,
+      url,
       state: resolved.state,
+      tier: resolved.tier,
       maxAgeSeconds: resolved.maxAgeSeconds,
       key,
       version: `${key}:${resolved.storedAt}`,

@@ -1,4 +1,12 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error.js';
 import type { ErrorCode } from '../errors/error-codes.js';
@@ -10,7 +18,6 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.FORBIDDEN]: 'FORBIDDEN',
   [HttpStatus.NOT_FOUND]: 'NOT_FOUND',
   [HttpStatus.METHOD_NOT_ALLOWED]: 'METHOD_NOT_ALLOWED',
-  [HttpStatus.NOT_ACCEPTABLE]: 'NOT_ACCEPTABLE',
   [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
   [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'UNSUPPORTED_MEDIA_TYPE',
   [HttpStatus.TOO_MANY_REQUESTS]: 'RATE_LIMITED',
@@ -25,10 +32,27 @@ interface Translated {
 }
 
 /** Errors raised by Fastify itself (body parsing, content types) carry a 4xx `statusCode` and a safe message. */
-function isClientFrameworkError(error: unknown): error is Error & { statusCode: number } {
+function isClientFrameworkError(error: unknown): error is Error & { statusCode: number; code?: string } {
   if (!(error instanceof Error)) return false;
   const status = (error as { statusCode?: unknown }).statusCode;
   return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
+ * Fastify errors after which the connection cannot be trusted to carry another request (the rest of an
+ * over-long body may still be on its way): the answer says `Connection: close` so a keep-alive client reconnects.
+ */
+const CLOSING_FRAMEWORK_ERRORS = new Set(['FST_ERR_CTP_BODY_TOO_LARGE', 'FST_ERR_CTP_INVALID_CONTENT_LENGTH']);
+
+/** Methods probed for a 405's `Allow` header (OPTIONS is answered by CORS, when it is on). */
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** The methods the router knows for `path`, other than `method`: non-empty means 405, not 404. */
+function otherMethods(request: FastifyRequest): string[] {
+  const path = request.url.split('?')[0];
+  return METHODS.filter(
+    (method) => method !== request.method && Boolean(request.server.findRoute({ method, url: path })),
+  );
 }
 
 function httpExceptionDetail(exception: HttpException): string {
@@ -52,7 +76,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { code, detail, extras, headers } = this.translate(exception);
+    const { code, detail, extras, headers } = this.translate(exception, request);
     const problem = buildProblem(code, detail, { instance: request.url.split('?')[0], requestId: request.id }, extras);
     if (reply.sent) return;
     void reply
@@ -62,16 +86,31 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .send(JSON.stringify(problem));
   }
 
-  private translate(exception: unknown): Translated {
+  private translate(exception: unknown, request: FastifyRequest): Translated {
     if (exception instanceof DomainError) {
       if (exception.code === 'INTERNAL_ERROR') this.logUnexpected(exception);
       return { code: exception.code, detail: exception.message, extras: exception.details, headers: exception.headers };
+    }
+    if (exception instanceof NotFoundException) {
+      const allowed = otherMethods(request);
+      if (allowed.length > 0) {
+        return {
+          code: 'METHOD_NOT_ALLOWED',
+          detail: `${request.method} is not allowed on ${request.url.split('?')[0]}; allowed: ${allowed.join(', ')}`,
+          headers: { allow: allowed.join(', ') },
+        };
+      }
     }
     if (exception instanceof HttpException) {
       const code = CODE_BY_STATUS[exception.getStatus()];
       if (code !== undefined) return { code, detail: httpExceptionDetail(exception) };
     } else if (isClientFrameworkError(exception)) {
-      return { code: CODE_BY_STATUS[exception.statusCode] ?? 'VALIDATION_FAILED', detail: exception.message };
+      const closing = CLOSING_FRAMEWORK_ERRORS.has(exception.code ?? '');
+      return {
+        code: CODE_BY_STATUS[exception.statusCode] ?? 'VALIDATION_FAILED',
+        detail: exception.message,
+        headers: closing ? { connection: 'close' } : undefined,
+      };
     }
     this.logUnexpected(exception);
     return { code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred. Quote the request id when reporting it.' };

@@ -33,8 +33,10 @@ export function installGracefulShutdown(app: INestApplication, options: Graceful
       exit(1);
     }, options.timeoutMs);
     force.unref();
-    app.get(DrainState).startDraining();
+    const drain = app.get(DrainState);
+    drain.startDraining();
     await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    drain.startClosing();
     // Stop listening and let in-flight requests finish first: app.close() runs onModuleDestroy hooks (pools,
     // caches) before it closes the server, which would pull resources from under running requests.
     await (app.getHttpAdapter() as { close(): Promise<void> }).close();

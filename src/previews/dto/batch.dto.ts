@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMinSize, ArrayUnique, IsArray, IsDefined, IsIn, IsOptional } from 'class-validator';
+import { ArrayMinSize, ArrayNotEmpty, ArrayUnique, IsArray, IsDefined, IsIn, IsOptional } from 'class-validator';
 import { type ErrorCode, ERROR_CODES } from '../../common/errors/error-codes.js';
 import { PREVIEW_FIELDS, type PreviewField } from './preview-fields.js';
 import { PreviewDto } from './preview.dto.js';
@@ -25,6 +25,7 @@ export class BatchRequestDto {
   })
   @IsOptional()
   @IsArray()
+  @ArrayNotEmpty({ message: 'fields must name at least one field (leave it out for every field)' })
   @IsIn(PREVIEW_FIELDS, { each: true, message: `each value in fields must be one of: ${PREVIEW_FIELDS.join(', ')}` })
   @ArrayUnique()
   fields?: PreviewField[];

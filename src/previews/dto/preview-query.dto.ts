@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsBoolean, IsDefined, IsIn, IsOptional } from 'class-validator';
+import { ArrayNotEmpty, ArrayUnique, IsBoolean, IsDefined, IsIn, IsOptional } from 'class-validator';
 import { IsHttpUrl } from '../../common/validation/is-http-url.decorator.js';
 import { ToBooleanStrict, ToList } from '../../common/validation/transforms.js';
 import { PREVIEW_FIELDS, type PreviewField } from './preview-fields.js';
@@ -23,18 +23,23 @@ export class PreviewQueryDto extends PreviewTargetQueryDto {
   })
   @IsOptional()
   @ToList()
+  @ArrayNotEmpty({ message: 'fields must name at least one field (leave it out for every field)' })
   @IsIn(PREVIEW_FIELDS, { each: true, message: `each value in fields must be one of: ${PREVIEW_FIELDS.join(', ')}` })
   @ArrayUnique()
   fields?: PreviewField[];
 
-  @ApiPropertyOptional({ description: 'Skip the cache read and fetch the page again', type: 'boolean', default: false })
+  @ApiPropertyOptional({
+    description: 'Skip the cache read and fetch the page again (admin only)',
+    type: 'boolean',
+    default: false,
+  })
   @IsOptional()
   @ToBooleanStrict()
   @IsBoolean()
   refresh?: boolean;
 
   @ApiPropertyOptional({
-    description: 'Add the debug group (sources, timings, redirects, bytes) when the caller may see it',
+    description: 'Add the debug group (sources, timings, redirects, bytes; admin only)',
     type: 'boolean',
     default: false,
   })

@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Expose } from 'class-transformer';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Exclude, Expose } from 'class-transformer';
+import type { OembedAnswerDto } from '../../oembed/dto/oembed-answer.dto.js';
 import { ALL_FIELDS_GROUP, DEBUG_GROUP, fieldGroup, type PreviewField } from './preview-fields.js';
 
 /** Exposes a selectable field: always without `fields=`, otherwise only when it is named. */
@@ -211,4 +212,9 @@ export class PreviewDto {
   @DebugField()
   @ApiPropertyOptional({ example: 48213, description: 'Debug only: decoded bytes read' })
   bytes?: number;
+
+  /** A registry provider's own oEmbed answer, kept with the cached preview for `GET /v1/oembed`; never shown here. */
+  @Exclude()
+  @ApiHideProperty()
+  providerAnswer?: OembedAnswerDto;
 }

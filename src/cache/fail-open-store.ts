@@ -2,16 +2,20 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { StoredDataRaw } from 'keyv';
 import { cacheConfig } from '../config/cache.config.js';
-import { CACHE_TUNING, CacheBackend, type CacheTier, type CacheTuning } from './cache-backend.js';
+import { CACHE_TUNING, CacheTiers, type CacheTier, type CacheTuning } from './cache-tiers.js';
+import { cacheErrors, cacheOversize, cacheRequests } from './cache.metrics.js';
 import { SingleFlight } from './single-flight.js';
 
 /** Counters of the store layer. */
-export interface CacheStoreStats {
+export interface FailOpenStoreStats {
   /** Store operations that failed or timed out (each was answered as a miss / skipped write). */
   storeErrors: number;
   /** Writes not sent because the entry is over the store's size limit. */
   oversize: number;
 }
+
+/** What {@link FailOpenStore} answers for an operation that failed or timed out (a miss, a skipped write). */
+const FAILED = Symbol('failed');
 
 /** Store errors are logged at most this often: a dead memcached would otherwise write a line per request. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
@@ -29,15 +33,15 @@ class StoreTimeoutError extends Error {
  * hit into the faster tiers, and an entry over the store's size limit is not written.
  */
 @Injectable()
-export class CacheStore {
-  private readonly logger = new Logger(CacheStore.name);
-  private readonly counters: CacheStoreStats = { storeErrors: 0, oversize: 0 };
+export class FailOpenStore {
+  private readonly logger = new Logger(FailOpenStore.name);
+  private readonly counters: FailOpenStoreStats = { storeErrors: 0, oversize: 0 };
   private readonly calls = new SingleFlight<unknown>();
   private lastErrorLogAt = Number.NEGATIVE_INFINITY;
   private unloggedErrors = 0;
 
   constructor(
-    private readonly backend: CacheBackend,
+    private readonly tiers: CacheTiers,
     @Inject(CACHE_TUNING) private readonly tuning: CacheTuning,
     @Inject(cacheConfig.KEY) private readonly cfg: ConfigType<typeof cacheConfig>,
   ) {}
@@ -49,12 +53,26 @@ export class CacheStore {
 
   /** The value under `key`, or `undefined` on a miss, an error or a timeout. */
   async get<T>(key: string): Promise<T | undefined> {
-    const { tiers } = this.backend;
+    return (await this.lookup<T>(key))?.value;
+  }
+
+  /** The value under `key` and the tier that had it, or `undefined` on a miss, an error or a timeout. */
+  async lookup<T>(key: string): Promise<{ value: T; tier: string } | undefined> {
+    const tiers = this.tiers.levels;
     for (let level = 0; level < tiers.length; level++) {
-      const data = await this.attempt(`get ${tiers[level].name}`, () => tiers[level].keyv.get<T>(key, { raw: true }));
-      if (data?.value === undefined) continue;
+      const tier = tiers[level];
+      const data = await this.attempt(tier, 'get', () => tier.keyv.get<T>(key, { raw: true }));
+      if (data === FAILED) {
+        cacheRequests.inc({ store: tier.name, result: 'error' });
+        continue;
+      }
+      if (data?.value === undefined) {
+        cacheRequests.inc({ store: tier.name, result: 'miss' });
+        continue;
+      }
+      cacheRequests.inc({ store: tier.name, result: 'hit' });
       if (level > 0) await this.backfill(tiers.slice(0, level), key, data);
-      return data.value;
+      return { value: data.value, tier: tier.name };
     }
     return undefined;
   }
@@ -65,8 +83,8 @@ export class CacheStore {
    */
   async set(key: string, value: unknown, ttlMs: number): Promise<boolean> {
     if (!this.fits(key, value, ttlMs)) return false;
-    const stored = await Promise.all(this.backend.tiers.map((tier) => this.write(tier, key, value, ttlMs)));
-    this.backend.noteWrite();
+    const stored = await Promise.all(this.tiers.levels.map((tier) => this.write(tier, key, value, ttlMs)));
+    this.tiers.noteWrite();
     return stored.every(Boolean);
   }
 
@@ -76,9 +94,9 @@ export class CacheStore {
    */
   async delete(key: string): Promise<boolean> {
     const results = await Promise.all(
-      this.backend.tiers.map((tier) => this.attempt(`delete ${tier.name}`, () => tier.keyv.delete(key))),
+      this.tiers.levels.map((tier) => this.attempt(tier, 'delete', () => tier.keyv.delete(key))),
     );
-    return results.every((result) => result !== undefined);
+    return results.every((result) => result !== FAILED);
   }
 
   /**
@@ -96,23 +114,24 @@ export class CacheStore {
     }) as Promise<T>;
   }
 
-  stats(): CacheStoreStats {
+  stats(): FailOpenStoreStats {
     return { ...this.counters };
   }
 
   private fits(key: string, value: unknown, ttlMs: number): boolean {
-    if (this.backend.maxValueBytes === Infinity) return true;
+    if (this.tiers.maxValueBytes === Infinity) return true;
     // What Keyv sends: the value wrapped with its expiry, as JSON.
     const bytes = Buffer.byteLength(JSON.stringify({ value, expires: Date.now() + ttlMs }));
-    if (bytes <= this.backend.maxValueBytes) return true;
+    if (bytes <= this.tiers.maxValueBytes) return true;
     this.counters.oversize += 1;
-    this.logger.warn(`cache entry ${key} not stored: ${bytes} bytes is over the ${this.backend.maxValueBytes} limit`);
+    cacheOversize.inc();
+    this.logger.warn(`cache entry ${key} not stored: ${bytes} bytes is over the ${this.tiers.maxValueBytes} limit`);
     return false;
   }
 
   private async write(tier: CacheTier, key: string, value: unknown, ttlMs: number): Promise<boolean> {
     const ttl = Math.min(ttlMs, tier.maxTtlMs ?? ttlMs);
-    const result = await this.attempt(`set ${tier.name}`, () => tier.keyv.set(key, value, ttl));
+    const result = await this.attempt(tier, 'set', () => tier.keyv.set(key, value, ttl));
     return result === true;
   }
 
@@ -124,9 +143,21 @@ export class CacheStore {
     );
   }
 
-  /** Runs one store operation within the time bound; a failure is logged, counted and answered with `undefined`. */
-  private async attempt<T>(operation: string, run: () => Promise<T>): Promise<T | undefined> {
-    if (this.backend.isClosed) return undefined;
+  /**
+   * Runs one store operation within the time bound (in-process tiers cannot hang and are not raced); a failure is
+   * logged, counted and answered with {@link FAILED}.
+   */
+  private async attempt<T>(tier: CacheTier, kind: string, run: () => Promise<T>): Promise<T | typeof FAILED> {
+    if (this.tiers.isClosed) return FAILED;
+    const operation = `${kind} ${tier.name}`;
+    if (tier.inProcess === true) {
+      try {
+        return await run();
+      } catch (error) {
+        this.recordError(tier, kind, error);
+        return FAILED;
+      }
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -137,15 +168,17 @@ export class CacheStore {
     try {
       return await Promise.race([run(), timeout]);
     } catch (error) {
-      this.recordError(operation, error);
-      return undefined;
+      this.recordError(tier, kind, error);
+      return FAILED;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private recordError(operation: string, error: unknown): void {
+  private recordError(tier: CacheTier, kind: string, error: unknown): void {
+    const operation = `${kind} ${tier.name}`;
     this.counters.storeErrors += 1;
+    cacheErrors.inc({ store: tier.name, operation: kind });
     const now = Date.now();
     if (now - this.lastErrorLogAt < ERROR_LOG_INTERVAL_MS) {
       this.unloggedErrors += 1;
@@ -154,6 +187,6 @@ export class CacheStore {
     const suppressed = this.unloggedErrors;
     this.lastErrorLogAt = now;
     this.unloggedErrors = 0;
-    this.logger.warn({ err: error, suppressed }, `cache ${this.backend.kind} ${operation} failed; answered as a miss`);
+    this.logger.warn({ err: error, suppressed }, `cache ${this.tiers.kind} ${operation} failed; answered as a miss`);
   }
 }

@@ -1,20 +1,18 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponses } from '../common/swagger/api-problem-responses.decorator.js';
 import { OembedAnswerDto } from '../oembed/dto/oembed-answer.dto.js';
-import { OembedService } from '../oembed/oembed.service.js';
+import { PREVIEW_ERRORS } from '../previews/previews.controller.js';
 import { OembedQueryDto } from './dto/oembed-query.dto.js';
-import { PREVIEW_ERRORS } from './previews.controller.js';
-import { PreviewsService } from './previews.service.js';
+import { EmbedsService } from './embeds.service.js';
 
-/** The service as an oEmbed 1.0 endpoint for any URL. */
+/** `GET /v1/oembed`: the service as an oEmbed 1.0 endpoint for any URL. */
 @ApiTags('oembed')
+@ApiSecurity('apiKey')
+@ApiSecurity('bearer')
 @Controller('v1/oembed')
-export class OembedController {
-  constructor(
-    private readonly previews: PreviewsService,
-    private readonly oembed: OembedService,
-  ) {}
+export class EmbedsController {
+  constructor(private readonly embeds: EmbedsService) {}
 
   @Get()
   @ApiOperation({
@@ -25,8 +23,7 @@ export class OembedController {
   })
   @ApiOkResponse({ type: OembedAnswerDto })
   @ApiProblemResponses(...PREVIEW_ERRORS)
-  async answer(@Query() query: OembedQueryDto): Promise<OembedAnswerDto> {
-    const { preview } = await this.previews.preview(query.url);
-    return this.oembed.answerFor(query.url, preview, { maxwidth: query.maxwidth, maxheight: query.maxheight });
+  answer(@Query() query: OembedQueryDto): Promise<OembedAnswerDto> {
+    return this.embeds.answer(query.url, { maxwidth: query.maxwidth, maxheight: query.maxheight });
   }
 }

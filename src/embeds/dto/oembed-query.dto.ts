@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { PreviewTargetQueryDto } from './preview-query.dto.js';
+import { PreviewTargetQueryDto } from '../../previews/dto/preview-query.dto.js';
 
 /** Largest size a caller can ask an embed to fit in. */
 const MAX_EMBED_SIZE = 10_000;

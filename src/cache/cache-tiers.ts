@@ -33,29 +33,36 @@ export interface CacheTier {
   keyv: Keyv;
   /** Cap on an entry's life in this tier (ms). */
   maxTtlMs?: number;
+  /**
+   * An in-process store: its operations cannot hang on a network, so they are not raced against the store timeout
+   * (a timer per read was a visible part of a cache hit's cost).
+   */
+  inProcess?: boolean;
 }
 
 /**
  * The configured stores, in read order, with what the cache needs to know about them; closes them on shutdown.
  * Every Keyv here throws store errors (`throwOnErrors`) so that the cache can count them instead of Keyv hiding them.
  */
-export class CacheBackend {
+export class CacheTiers {
   private closed = false;
 
   constructor(
     readonly kind: CacheConfig['store'],
-    readonly tiers: readonly CacheTier[],
+    readonly levels: readonly CacheTier[],
     /** Largest serialized entry a write may send; bigger ones are not stored. */
     readonly maxValueBytes: number,
     private readonly janitor?: FileStoreJanitor,
+    /** The memcached client, when CACHE_STORE=memcached: the rate limiter keeps its counters there too. */
+    readonly memcached?: MemcachedAdapter,
   ) {}
 
   /** The Keyv stores, for cache-manager. */
   get keyvs(): Keyv[] {
-    return this.tiers.map((tier) => tier.keyv);
+    return this.levels.map((tier) => tier.keyv);
   }
 
-  /** Tells the backend an entry was written (the file store's threshold check). */
+  /** Tells the stores an entry was written (the file store's threshold check). */
   noteWrite(): void {
     this.janitor?.noteWrite();
   }
@@ -68,7 +75,7 @@ export class CacheBackend {
     if (this.closed) return;
     this.closed = true;
     await this.janitor?.stop();
-    await Promise.all(this.tiers.map((tier) => tier.keyv.disconnect()));
+    await Promise.all(this.levels.map((tier) => tier.keyv.disconnect()));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -76,7 +83,7 @@ export class CacheBackend {
   }
 }
 
-const logger = new Logger('CacheBackend');
+const logger = new Logger('CacheTiers');
 
 function memoryKeyv(maxItems: number, ttlMs: number): Keyv {
   // @cacheable/memory is a real LRU with expiry (Keyv's default Map is unbounded; lru-cache under Keyv fails
@@ -92,15 +99,15 @@ function entryTtlMs(cfg: CacheConfig): number {
   return (cfg.ttlSeconds + cfg.staleSeconds) * 1000;
 }
 
-function memoryBackend(cfg: CacheConfig): CacheBackend {
-  return new CacheBackend(
+function memoryTiers(cfg: CacheConfig): CacheTiers {
+  return new CacheTiers(
     'memory',
-    [{ name: 'memory', keyv: memoryKeyv(cfg.memoryMaxItems, entryTtlMs(cfg)) }],
+    [{ name: 'memory', keyv: memoryKeyv(cfg.memoryMaxItems, entryTtlMs(cfg)), inProcess: true }],
     Infinity,
   );
 }
 
-function fileBackend(cfg: CacheConfig, tuning: CacheTuning): CacheBackend {
+function fileTiers(cfg: CacheConfig, tuning: CacheTuning): CacheTiers {
   const { keyv, janitor } = createFileStore({
     dir: cfg.fileDir,
     maxItems: cfg.fileMaxItems,
@@ -108,35 +115,42 @@ function fileBackend(cfg: CacheConfig, tuning: CacheTuning): CacheBackend {
     onError: (error) => logger.warn({ err: error }, 'file cache sweep failed'),
   });
   janitor.start(tuning.fileJanitorIntervalMs);
-  return new CacheBackend('file', [{ name: 'file', keyv }], Infinity, janitor);
+  return new CacheTiers('file', [{ name: 'file', keyv }], Infinity, janitor);
 }
 
-function memcachedBackend(cfg: CacheConfig, tuning: CacheTuning): CacheBackend {
+function memcachedTiers(cfg: CacheConfig, tuning: CacheTuning): CacheTiers {
   const adapter = new MemcachedAdapter({
     servers: cfg.memcachedServers,
     log: (message) => logger.debug(message),
   });
-  const l2 = new Keyv({ store: adapter, namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
-  const l1 = memoryKeyv(cfg.memoryMaxItems, tuning.l1MaxTtlMs);
-  return new CacheBackend(
-    'memcached',
-    [
-      { name: 'memory-l1', keyv: l1, maxTtlMs: tuning.l1MaxTtlMs },
-      { name: 'memcached', keyv: l2 },
-    ],
-    MEMCACHED_MAX_VALUE_BYTES,
-  );
+  const l2: CacheTier = {
+    name: 'memcached',
+    keyv: new Keyv({ store: adapter, namespace: undefined, useKeyPrefix: false, throwOnErrors: true }),
+  };
+  // CACHE_L1_MAX_ITEMS=0: every read goes to memcached (one copy of the truth, no minute of lag after a purge).
+  const l1: CacheTier[] =
+    cfg.l1MaxItems === 0
+      ? []
+      : [
+          {
+            name: 'memory-l1',
+            keyv: memoryKeyv(cfg.l1MaxItems, tuning.l1MaxTtlMs),
+            maxTtlMs: tuning.l1MaxTtlMs,
+            inProcess: true,
+          },
+        ];
+  return new CacheTiers('memcached', [...l1, l2], MEMCACHED_MAX_VALUE_BYTES, undefined, adapter);
 }
 
 /** Builds the store CACHE_STORE names (a DI factory: nothing connects at import time). */
-export function createCacheBackend(cfg: CacheConfig, tuning: CacheTuning = DEFAULT_CACHE_TUNING): CacheBackend {
+export function createCacheTiers(cfg: CacheConfig, tuning: CacheTuning = DEFAULT_CACHE_TUNING): CacheTiers {
   switch (cfg.store) {
     case 'memory':
-      return memoryBackend(cfg);
+      return memoryTiers(cfg);
     case 'file':
-      return fileBackend(cfg, tuning);
+      return fileTiers(cfg, tuning);
     case 'memcached':
-      return memcachedBackend(cfg, tuning);
+      return memcachedTiers(cfg, tuning);
     default: {
       const unknown: never = cfg.store;
       throw new Error(`unknown cache store ${String(unknown)}`);
