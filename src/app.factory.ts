@@ -68,7 +68,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addTag('oembed', 'The service as an oEmbed 1.0 endpoint')
     .addServer('/', 'This server')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'A key from API_KEYS' }, 'apiKey')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The same key as a bearer token' }, 'bearer')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'The same key as a bearer token' },
+      'bearer',
+    )
     .build();
   return SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,

@@ -8,8 +8,8 @@ import { EmbedsService } from './embeds.service.js';
 
 /** `GET /v1/oembed`: the service as an oEmbed 1.0 endpoint for any URL. */
 @ApiTags('oembed')
-@ApiSecurity('apiKey')
 @ApiSecurity('bearer')
+@ApiSecurity('apiKey')
 @Controller('v1/oembed')
 export class EmbedsController {
   constructor(private readonly embeds: EmbedsService) {}

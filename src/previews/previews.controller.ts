@@ -65,8 +65,8 @@ async function* selectEach<T extends object>(
 }
 
 @ApiTags('previews')
-@ApiSecurity('apiKey')
 @ApiSecurity('bearer')
+@ApiSecurity('apiKey')
 @Controller('v1/previews')
 @UseInterceptors(PreviewSerializerInterceptor)
 export class PreviewsController {

@@ -32,7 +32,7 @@ export const previewBodies = new Counter({
  * used first out.
  */
 export class RenderedBodies {
-  private readonly bodies = new Map<string, RenderedBody & { bytes: number }>();
+  private readonly bodies = new Map<string, { rendered: RenderedBody; bytes: number }>();
   private bytes = 0;
 
   constructor(private readonly options: RenderedBodiesOptions) {}
@@ -45,7 +45,7 @@ export class RenderedBodies {
       this.bodies.delete(key);
       this.bodies.set(key, kept);
       previewBodies.inc({ result: 'memo' });
-      return kept;
+      return kept.rendered;
     }
     previewBodies.inc({ result: 'rendered' });
     const rendered = render();
@@ -66,7 +66,7 @@ export class RenderedBodies {
   private keep(key: string, rendered: RenderedBody): void {
     const bytes = 2 * (key.length + rendered.body.length + rendered.etag.length);
     if (this.options.maxItems === 0 || bytes > this.options.maxBytes) return;
-    this.bodies.set(key, { ...rendered, bytes });
+    this.bodies.set(key, { rendered, bytes });
     this.bytes += bytes;
     while (this.bodies.size > this.options.maxItems || this.bytes > this.options.maxBytes) {
       const [oldestKey, oldest] = this.bodies.entries().next().value as [string, { bytes: number }];

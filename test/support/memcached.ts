@@ -99,3 +99,25 @@ export async function startMemcacheds(count: number): Promise<MemcachedProcess[]
 export async function stopAll(processes: readonly MemcachedProcess[]): Promise<void> {
   await Promise.all(processes.map((server) => server.stop()));
 }
+
+/** The counters memcached reports for itself (`stats`: cmd_get, get_hits, cmd_set, incr_hits, curr_items, ...). */
+export async function memcachedStats(address: string): Promise<Record<string, number>> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port: Number(port) });
+    let text = '';
+    socket.once('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (!text.endsWith('END\r\n')) return;
+      socket.destroy();
+      const stats: Record<string, number> = {};
+      for (const line of text.split('\r\n')) {
+        const match = /^STAT (\S+) (\d+(?:\.\d+)?)$/.exec(line);
+        if (match !== null) stats[match[1]] = Number(match[2]);
+      }
+      resolve(stats);
+    });
+    socket.write('stats\r\n');
+  });
+}

@@ -23,7 +23,12 @@ export interface Exited {
 }
 
 /** Runs `node dist/main.js` (the built service) with `env` added to a minimal environment. */
-export function startService(env: Record<string, string>): { child: ChildProcess; exited: Promise<Exited> } {
+export function startService(env: Record<string, string>): {
+  child: ChildProcess;
+  exited: Promise<Exited>;
+  /** What the service has written to stdout so far. */
+  stdout: () => string;
+} {
   const child = spawn(process.execPath, [DIST_MAIN], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,7 +40,7 @@ export function startService(env: Record<string, string>): { child: ChildProcess
   const exited = new Promise<Exited>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { child, exited };
+  return { child, exited, stdout: () => stdout };
 }
 
 /** Polls `url` until it answers (any status) or `timeoutMs` passes. */
