@@ -15,13 +15,13 @@ export interface TimedResponse {
  */
 export function timedGet(
   url: string,
-  options: { agent?: Agent; timeoutMs?: number; close?: boolean } = {},
+  options: { agent?: Agent; timeoutMs?: number; close?: boolean; headers?: Record<string, string> } = {},
 ): Promise<TimedResponse> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = request(url, {
       agent: options.agent,
-      headers: options.close === true ? { connection: 'close' } : {},
+      headers: { ...options.headers, ...(options.close === true ? { connection: 'close' } : {}) },
       timeout: options.timeoutMs ?? 30_000,
     });
     req.once('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
