@@ -55,8 +55,8 @@ describe('extract', () => {
       ],
       videos: [{ url: 'https://video.example.com/v.mp4', type: 'video/mp4' }],
       icons: [
-        { url: 'https://news.example.com/favicon-32.png', rel: 'icon', sizes: '32x32', type: 'image/png' },
         { url: 'https://news.example.com/assets/touch.png', rel: 'apple-touch-icon' },
+        { url: 'https://news.example.com/favicon-32.png', rel: 'icon', sizes: '32x32', type: 'image/png' },
       ],
       oembedLinks: [
         { url: 'https://news.example.com/oembed?url=x', format: 'json' },

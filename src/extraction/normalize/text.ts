@@ -38,3 +38,32 @@ export function toDimension(value: unknown): number | undefined {
   const n = Number(match[1]);
   return n > 0 ? n : undefined;
 }
+
+const ELLIPSIS = '…';
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Slack read past the cut so that the grapheme segmenter sees whole clusters around it. */
+const SEGMENT_SLACK = 32;
+/** A word boundary is preferred when it keeps at least this share of the allowed length. */
+const WORD_BOUNDARY_SHARE = 0.8;
+const TRAILING_JOINERS = /[\s,;:·•|/\\\-–—]+$/u;
+
+/**
+ * `text` when it has at most `max` UTF-16 code units; otherwise cut before `max` at the last word boundary (when
+ * that keeps most of the text) or else at a grapheme boundary, so no character, emoji or accent is split, and ended
+ * with `…`. The result, ellipsis included, is never longer than `max`.
+ *
+ * @param force cut and mark even a short `text` (its source was longer than what was read of it)
+ */
+export function capText(text: string, max: number, force = false): string {
+  if (text.length <= max && !force) return text;
+  const room = Math.min(max, text.length) - ELLIPSIS.length;
+  let end = 0;
+  for (const { index, segment } of graphemes.segment(text.slice(0, room + SEGMENT_SLACK))) {
+    if (index + segment.length > room) break;
+    end = index + segment.length;
+  }
+  let cut = text.slice(0, end);
+  const space = cut.search(/\s\S*$/u);
+  if (space >= room * WORD_BOUNDARY_SHARE) cut = cut.slice(0, space);
+  return `${cut.replace(TRAILING_JOINERS, '')}${ELLIPSIS}`;
+}

@@ -1,7 +1,7 @@
 import type { ImageInfo, VideoInfo } from '../metadata.js';
 import { cleanText, toDimension } from '../normalize/text.js';
 import type { MetaTag } from '../page-scan.js';
-import { rule, type Rule } from './rule.js';
+import { rule, type PageContext, type Rule } from './rule.js';
 
 interface Media {
   url: string;
@@ -11,12 +11,15 @@ interface Media {
   type?: string;
   /** Set once an explicit `:url` was seen, so a second one starts a new entry. */
   hasUrl?: boolean;
+  /** Set when the entry was started by `:secure_url` alone, so the root tag that follows joins it. */
+  secureOnly?: boolean;
 }
 
 /**
  * Groups structured Open Graph properties (`og:image`, `og:image:url`, `og:image:secure_url`,
  * `og:image:width`...) into entries: each property belongs to the closest preceding root tag,
- * as the Open Graph protocol specifies for arrays.
+ * as the Open Graph protocol specifies for arrays. A `:secure_url` with no root tag before it (pages that
+ * declare only the https address) starts an entry of its own.
  */
 export function groupOpenGraph(metas: readonly MetaTag[], root: 'og:image' | 'og:video'): Media[] {
   const items: Media[] = [];
@@ -27,17 +30,22 @@ export function groupOpenGraph(metas: readonly MetaTag[], root: 'og:image' | 'og
     const text = value.trim();
     if (prop === '' || prop === 'url') {
       if (text === '') continue;
-      if (current && prop === 'url' && !current.hasUrl) {
+      if (current && (current.secureOnly || (prop === 'url' && !current.hasUrl))) {
+        if (current.secureOnly && !/^https:\/\//i.test(current.url)) current.url = text;
+        current.secureOnly = false;
         current.hasUrl = true;
         continue;
       }
       current = { url: text, hasUrl: prop === 'url' };
       items.push(current);
+    } else if (prop === 'secure_url' && current === undefined && /^https:\/\//i.test(text)) {
+      current = { url: text, secureOnly: true };
+      items.push(current);
     } else if (current) {
       attach(current, prop, text);
     }
   }
-  return items.map(({ hasUrl: _hasUrl, ...media }) => media);
+  return items.map(({ hasUrl: _hasUrl, secureOnly: _secureOnly, ...media }) => media);
 }
 
 function attach(media: Media, prop: string, text: string): void {
@@ -60,6 +68,30 @@ function attach(media: Media, prop: string, text: string): void {
     default:
       break;
   }
+}
+
+/**
+ * `og:url`, unless it names the site's home page while the page is deeper: sites that set one `og:url` on every
+ * page. Such a value is left to `link[rel=canonical]`, and to the last resort ({@link ogUrlAnyway}).
+ */
+export const ogUrl: Rule<string> = rule('og:url', (page) => {
+  const value = page.meta('og:url').find((v) => v.trim() !== '');
+  return value !== undefined && namesHomeOfDeeperPage(value, page) ? undefined : value;
+});
+
+/** `og:url` whatever it names: better than nothing when no other rule names the page. */
+export const ogUrlAnyway: Rule<string> = rule('og:url', (page) => page.meta('og:url').find((v) => v.trim() !== ''));
+
+function namesHomeOfDeeperPage(value: string, page: PageContext): boolean {
+  const pageUrl = page.url();
+  let declared: URL;
+  try {
+    declared = new URL(value.trim(), page.base);
+  } catch {
+    return false;
+  }
+  const isHome = (url: URL): boolean => (url.pathname === '/' || url.pathname === '') && url.search === '';
+  return pageUrl !== undefined && isHome(declared) && !isHome(pageUrl);
 }
 
 /** `og:image` entries with their width, height, alt and type. */

@@ -1,0 +1,33 @@
+import { LIST_CAPS, MAX_URL_LENGTH } from './limits.js';
+import type { IconInfo } from './metadata.js';
+import { cleanText } from './normalize/text.js';
+import { resolveHttpUrl } from './normalize/urls.js';
+
+/** Icons a manifest may list before the rest is ignored. */
+const MAX_MANIFEST_ICONS = 64;
+
+/**
+ * The icons of a web-app manifest (`icons: [{ src, sizes, type, purpose }]`), made absolute against the manifest's
+ * own address, as `rel: "manifest"` icons. Icons meant only as monochrome masks are left out; anything that is not
+ * a manifest gives no icons.
+ */
+export function manifestIcons(manifest: unknown, manifestUrl: string): IconInfo[] {
+  if (!isRecord(manifest) || !Array.isArray(manifest.icons)) return [];
+  const icons: IconInfo[] = [];
+  for (const entry of manifest.icons.slice(0, MAX_MANIFEST_ICONS) as unknown[]) {
+    if (!isRecord(entry) || typeof entry.src !== 'string') continue;
+    const purposes = typeof entry.purpose === 'string' ? entry.purpose.toLowerCase().split(/\s+/) : ['any'];
+    if (purposes.every((purpose) => purpose === 'monochrome')) continue;
+    const url = resolveHttpUrl(entry.src, manifestUrl);
+    if (url === undefined || url.length > MAX_URL_LENGTH || icons.some((icon) => icon.url === url)) continue;
+    const sizes = cleanText(entry.sizes)?.slice(0, 64);
+    const type = cleanText(entry.type)?.toLowerCase().slice(0, 64);
+    icons.push({ url, rel: 'manifest', ...(sizes === undefined ? {} : { sizes }), ...(type === undefined ? {} : { type }) });
+    if (icons.length >= LIST_CAPS.icons) break;
+  }
+  return icons;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
