@@ -72,7 +72,7 @@ export interface ScanBudget {
   maxChars: number;
   /** Elements open at once; htmlparser2's cost per tag grows with it. @default 1024 */
   maxDepth: number;
-  /** Milliseconds spent, checked between chunks and every few hundred tags. @default 500 */
+  /** Milliseconds spent, checked every few hundred tags. @default 500 */
   maxMs: number;
   /** The clock. @default performance.now */
   now: () => number;
@@ -85,9 +85,7 @@ export const DEFAULT_SCAN_BUDGET: ScanBudget = {
   now: () => performance.now(),
 };
 
-/** Characters handed to the parser at a time: the budget is checked between chunks. */
-const CHUNK_CHARS = 64 * 1024;
-/** The clock is also read every this many open tags, so one chunk of pathological markup cannot run long. */
+/** The clock is read every this many tags (opening or closing, matched or not). */
 const TAGS_PER_CLOCK_READ = 256;
 
 const MIN_PARAGRAPH_LENGTH = 80;
@@ -170,17 +168,35 @@ export function scanPage(
 ): PageScan {
   const limits: ScanBudget = { ...DEFAULT_SCAN_BUDGET, ...budget };
   const scanner = new PageScanner(url, needsBody, limits);
-  const parser = new Parser(scanner, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  const parser = new BudgetedParser(scanner);
   scanner.parser = parser;
-  const end = Math.min(html.length, limits.maxChars);
-  for (let at = 0; at < end && !scanner.stopped; at += CHUNK_CHARS) {
-    parser.write(html.slice(at, Math.min(at + CHUNK_CHARS, end)));
-    if (!scanner.stopped && scanner.overTime()) scanner.stop('time');
-  }
-  if (!scanner.stopped && end < html.length) scanner.stop('chars');
+  // One write of the whole text: the tokenizer reads a flat string much faster than slices of one.
+  const over = html.length > limits.maxChars;
+  parser.write(over ? html.slice(0, limits.maxChars) : html);
+  if (!scanner.stopped && over) scanner.stop('chars');
   if (scanner.stopped) scanner.flush();
   else parser.end();
   return scanner.scan;
+}
+
+/**
+ * htmlparser2's parser with a hook on every tag the tokenizer meets, matched or not: that is where the scan reads
+ * its clock, since a run of unmatched end tags under a deep stack costs time without reaching any handler.
+ */
+class BudgetedParser extends Parser {
+  constructor(private readonly scanner: PageScanner) {
+    super(scanner, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  }
+
+  override onopentagname(start: number, endIndex: number): void {
+    this.scanner.onTag();
+    super.onopentagname(start, endIndex);
+  }
+
+  override onclosetag(start: number, endIndex: number): void {
+    this.scanner.onTag();
+    super.onclosetag(start, endIndex);
+  }
 }
 
 class PageScanner {
@@ -222,9 +238,11 @@ class PageScanner {
     };
   }
 
-  /** Whether the time budget is spent. */
-  overTime(): boolean {
-    return this.budget.now() - this.started > this.budget.maxMs;
+  /** Counts a tag of the document and stops the pass once the time budget is spent. */
+  onTag(): void {
+    if (++this.tags % TAGS_PER_CLOCK_READ === 0 && this.budget.now() - this.started > this.budget.maxMs) {
+      this.stop('time');
+    }
   }
 
   /** Stops the pass where it is, recording which budget ran out. */
@@ -248,10 +266,6 @@ class PageScanner {
     this.depth++;
     if (this.depth > this.budget.maxDepth) {
       this.stop('depth');
-      return;
-    }
-    if (++this.tags % TAGS_PER_CLOCK_READ === 0 && this.overTime()) {
-      this.stop('time');
       return;
     }
     switch (name) {

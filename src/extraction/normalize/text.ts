@@ -41,8 +41,8 @@ export function toDimension(value: unknown): number | undefined {
 
 const ELLIPSIS = '…';
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-/** Slack read past the cut so that the grapheme segmenter sees whole clusters around it. */
-const SEGMENT_SLACK = 32;
+/** Context the grapheme segmenter reads on each side of a cut, so it sees whole clusters around it. */
+const SEGMENT_WINDOW = 64;
 /** A word boundary is preferred when it keeps at least this share of the allowed length. */
 const WORD_BOUNDARY_SHARE = 0.8;
 const TRAILING_JOINERS = /[\s,;:·•|/\\\-–—]+$/u;
@@ -57,13 +57,18 @@ const TRAILING_JOINERS = /[\s,;:·•|/\\\-–—]+$/u;
 export function capText(text: string, max: number, force = false): string {
   if (text.length <= max && !force) return text;
   const room = Math.min(max, text.length) - ELLIPSIS.length;
-  let end = 0;
-  for (const { index, segment } of graphemes.segment(text.slice(0, room + SEGMENT_SLACK))) {
-    if (index + segment.length > room) break;
-    end = index + segment.length;
+  const space = text.slice(0, room + 1).search(/\s\S*$/u);
+  const end = space >= room * WORD_BOUNDARY_SHARE ? space : graphemeBoundaryAtOrBefore(text, room);
+  return `${text.slice(0, end).replace(TRAILING_JOINERS, '')}${ELLIPSIS}`;
+}
+
+/** The last grapheme boundary at or before `index`, found by segmenting a small window around it. */
+function graphemeBoundaryAtOrBefore(text: string, index: number): number {
+  const start = Math.max(0, index - SEGMENT_WINDOW);
+  let boundary = start;
+  for (const { index: at, segment } of graphemes.segment(text.slice(start, index + SEGMENT_WINDOW))) {
+    if (start + at + segment.length > index) break;
+    boundary = start + at + segment.length;
   }
-  let cut = text.slice(0, end);
-  const space = cut.search(/\s\S*$/u);
-  if (space >= room * WORD_BOUNDARY_SHARE) cut = cut.slice(0, space);
-  return `${cut.replace(TRAILING_JOINERS, '')}${ELLIPSIS}`;
+  return boundary;
 }
