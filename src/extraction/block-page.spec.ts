@@ -11,13 +11,23 @@ const answer = (over: Partial<AnswerSummary>): AnswerSummary => ({
   ...over,
 });
 
-const page = (title: string, body = ''): string => `<html><head><title>${title}</title></head><body>${body}</body></html>`;
-const article = (title: string): string => page(title, `<p>${'A real article has a body that goes on. '.repeat(2000)}</p>`);
+const page = (title: string, body = ''): string =>
+  `<html><head><title>${title}</title></head><body>${body}</body></html>`;
+const article = (title: string): string =>
+  page(title, `<p>${'A real article has a body that goes on. '.repeat(2000)}</p>`);
 
 describe('detectBlockPage', () => {
   it.each([
-    ['a Cloudflare challenge header', answer({ status: 403, headers: { 'cf-mitigated': 'challenge' } }), 'bot-challenge'],
-    ['a Cloudflare challenge script', answer({ status: 503, body: '<script>window._cf_chl_opt={cvId:"3"}</script>' }), 'bot-challenge'],
+    [
+      'a Cloudflare challenge header',
+      answer({ status: 403, headers: { 'cf-mitigated': 'challenge' } }),
+      'bot-challenge',
+    ],
+    [
+      'a Cloudflare challenge script',
+      answer({ status: 503, body: '<script>window._cf_chl_opt={cvId:"3"}</script>' }),
+      'bot-challenge',
+    ],
     ['"Attention Required! | Cloudflare"', answer({ body: page('Attention Required! | Cloudflare') }), 'bot-challenge'],
     [
       '"Just a moment..." from Cloudflare',
@@ -25,7 +35,11 @@ describe('detectBlockPage', () => {
       'bot-challenge',
     ],
     ['an AWS WAF CAPTCHA', answer({ status: 405, headers: { 'x-amzn-waf-action': 'captcha' } }), 'bot-challenge'],
-    ['a DataDome CAPTCHA', answer({ status: 403, body: "<script src='https://ct.captcha-delivery.com/c.js'>" }), 'bot-challenge'],
+    [
+      'a DataDome CAPTCHA',
+      answer({ status: 403, body: "<script src='https://ct.captcha-delivery.com/c.js'>" }),
+      'bot-challenge',
+    ],
     ['a robot check', answer({ body: page('Robot Check') }), 'bot-challenge'],
     ['"Are you a robot?"', answer({ body: page('Are you a robot?') }), 'bot-challenge'],
     ['a CAPTCHA form', answer({ body: '<form method="get" action="/errors/validateCaptcha">' }), 'bot-challenge'],
@@ -67,9 +81,15 @@ describe('detectBlockPage', () => {
   it.each([
     ['an ordinary page', answer({ body: article('How link previews work') })],
     ['an article titled "Access Denied"', answer({ body: article('Access Denied') })],
-    ['an article about "403 Forbidden" errors, long as articles are', answer({ body: article('403 Forbidden explained') })],
+    [
+      'an article about "403 Forbidden" errors, long as articles are',
+      answer({ body: article('403 Forbidden explained') }),
+    ],
     ['"Just a moment..." without Cloudflare, on a real page', answer({ body: article('Just a moment...') })],
-    ['a page behind Cloudflare that loads its bot script', answer({ body: page('News', '<script src="/cdn-cgi/challenge-platform/scripts/jsd/main.js">') })],
+    [
+      'a page behind Cloudflare that loads its bot script',
+      answer({ body: page('News', '<script src="/cdn-cgi/challenge-platform/scripts/jsd/main.js">') }),
+    ],
     ['a cookie banner on a real page', answer({ body: article('News') + '<div>We value your privacy</div>' })],
     [
       'a login page asked for directly',

@@ -35,7 +35,11 @@ const SMALL_PAGE = 16_384;
 export const BLOCK_SIGNATURES: readonly BlockSignature[] = [
   // Bot challenges and CAPTCHA walls.
   { name: 'cloudflare challenge header', reason: 'bot-challenge', header: ['cf-mitigated', /^challenge$/i] },
-  { name: 'cloudflare challenge script', reason: 'bot-challenge', body: /window\._cf_chl_opt\b|\bcf-browser-verification\b/ },
+  {
+    name: 'cloudflare challenge script',
+    reason: 'bot-challenge',
+    body: /window\._cf_chl_opt\b|\bcf-browser-verification\b/,
+  },
   { name: 'cloudflare attention title', reason: 'bot-challenge', title: /^attention required! \| cloudflare$/i },
   {
     name: 'cloudflare interstitial title',
@@ -70,7 +74,8 @@ export const BLOCK_SIGNATURES: readonly BlockSignature[] = [
   {
     name: 'consent path',
     reason: 'consent',
-    finalUrl: /^[^/]+\/(?:[^?#]*\/)?(?:cookie-?consent|consent-?management|privacy-?gate|gdpr-?consent|collectconsent)(?:[/?#.]|$)/,
+    finalUrl:
+      /^[^/]+\/(?:[^?#]*\/)?(?:cookie-?consent|consent-?management|privacy-?gate|gdpr-?consent|collectconsent)(?:[/?#.]|$)/,
     byRedirect: true,
   },
 
@@ -86,7 +91,11 @@ export const BLOCK_SIGNATURES: readonly BlockSignature[] = [
 
   // Access refused.
   { name: 'forbidden status', reason: 'forbidden', status: [403, 451] },
-  { name: 'cloudflare access rule', reason: 'forbidden', title: /^access denied \| .+ used cloudflare to restrict access$/i },
+  {
+    name: 'cloudflare access rule',
+    reason: 'forbidden',
+    title: /^access denied \| .+ used cloudflare to restrict access$/i,
+  },
   {
     name: 'forbidden title',
     reason: 'forbidden',

@@ -354,9 +354,9 @@ describe('extract', () => {
     });
 
     it('names the web-app manifest of the page', () => {
-      expect(extract('<head><link rel="manifest" href="/site.webmanifest"></head>', 'https://e.com/a/b').manifestUrl).toBe(
-        'https://e.com/site.webmanifest',
-      );
+      expect(
+        extract('<head><link rel="manifest" href="/site.webmanifest"></head>', 'https://e.com/a/b').manifestUrl,
+      ).toBe('https://e.com/site.webmanifest');
     });
   });
 });

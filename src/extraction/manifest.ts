@@ -22,7 +22,12 @@ export function manifestIcons(manifest: unknown, manifestUrl: string): IconInfo[
     if (url === undefined || url.length > MAX_URL_LENGTH || icons.some((icon) => icon.url === url)) continue;
     const sizes = cleanText(entry.sizes)?.slice(0, 64);
     const type = cleanText(entry.type)?.toLowerCase().slice(0, 64);
-    icons.push({ url, rel: 'manifest', ...(sizes === undefined ? {} : { sizes }), ...(type === undefined ? {} : { type }) });
+    icons.push({
+      url,
+      rel: 'manifest',
+      ...(sizes === undefined ? {} : { sizes }),
+      ...(type === undefined ? {} : { type }),
+    });
     if (icons.length >= LIST_CAPS.icons) break;
   }
   return icons;

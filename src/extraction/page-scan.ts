@@ -160,12 +160,7 @@ type Attribs = Partial<Record<string, string>>;
  * Reads `html` once with htmlparser2's streaming tokenizer (no DOM). When the head closes,
  * `needsBody` decides whether the rest of the document is read at all.
  */
-export function scanPage(
-  html: string,
-  url: string,
-  needsBody: HeadCheck,
-  budget: Partial<ScanBudget> = {},
-): PageScan {
+export function scanPage(html: string, url: string, needsBody: HeadCheck, budget: Partial<ScanBudget> = {}): PageScan {
   const limits: ScanBudget = { ...DEFAULT_SCAN_BUDGET, ...budget };
   const scanner = new PageScanner(url, needsBody, limits);
   const parser = new BudgetedParser(scanner);

@@ -26,7 +26,9 @@ const MONTHS: Record<string, number> = {
 };
 
 const WEEKDAYS = new Set(
-  'mon monday tue tues tuesday wed weds wednesday thu thur thurs thursday fri friday sat saturday sun sunday'.split(' '),
+  'mon monday tue tues tuesday wed weds wednesday thu thur thurs thursday fri friday sat saturday sun sunday'.split(
+    ' ',
+  ),
 );
 
 /** Words around dates that carry no part of them ("Posted on Mar 5, 2024 at 10:00"). */

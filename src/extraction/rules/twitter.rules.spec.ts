@@ -22,9 +22,13 @@ describe('Twitter card rules', () => {
           <meta name="twitter:image" content="/b.png">`),
       ),
       twitterImages.read(
-        page('<meta name="twitter:image" content=" "><meta name="twitter:image:alt" content="Alt of nothing"><meta name="twitter:image:src" content="/c.png">'),
+        page(
+          '<meta name="twitter:image" content=" "><meta name="twitter:image:alt" content="Alt of nothing"><meta name="twitter:image:src" content="/c.png">',
+        ),
       ),
-      twitterImages.read(page('<meta name="twitter:image:alt" content="Before any image"><meta name="twitter:image" content="/d.png">')),
+      twitterImages.read(
+        page('<meta name="twitter:image:alt" content="Before any image"><meta name="twitter:image" content="/d.png">'),
+      ),
     ]).toEqual([[{ url: '/a.png', alt: 'Alt of a' }, { url: '/b.png' }], [{ url: '/c.png' }], [{ url: '/d.png' }]]);
   });
 
