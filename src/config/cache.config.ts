@@ -25,6 +25,7 @@ export function readCacheConfig(env: Env = process.env) {
     ttlSeconds: int(env, 'CACHE_TTL_SECONDS', { default: 3600, min: 1, max: YEAR_SECONDS }),
     staleSeconds: int(env, 'CACHE_STALE_SECONDS', { default: DAY_SECONDS, min: 0, max: YEAR_SECONDS }),
     errorTtlSeconds: int(env, 'CACHE_ERROR_TTL_SECONDS', { default: 60, min: 0, max: DAY_SECONDS }),
+    blockedTtlSeconds: int(env, 'CACHE_BLOCKED_TTL_SECONDS', { default: 300, min: 0, max: DAY_SECONDS }),
     memoryMaxItems: int(env, 'CACHE_MEMORY_MAX_ITEMS', { default: 10_000, min: 1, max: 16_777_216 }),
     fileDir: str(env, 'CACHE_FILE_DIR', '.cache/previews'),
     fileMaxItems: int(env, 'CACHE_FILE_MAX_ITEMS', { default: 100_000, min: 1, max: 10_000_000 }),

@@ -2,6 +2,7 @@ import { LIST_CAPS, MAX_URL_LENGTH } from './limits.js';
 import type { IconInfo } from './metadata.js';
 import { cleanText } from './normalize/text.js';
 import { resolveHttpUrl } from './normalize/urls.js';
+import { rankIcons } from './rules/icon.rules.js';
 
 /** Icons a manifest may list before the rest is ignored. */
 const MAX_MANIFEST_ICONS = 64;
@@ -35,4 +36,11 @@ export function manifestIcons(manifest: unknown, manifestUrl: string): IconInfo[
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The page's icons and its manifest's, each URL once, ranked best first (see {@link rankIcons}) and capped. */
+export function mergeIcons(page: readonly IconInfo[], manifest: readonly IconInfo[]): IconInfo[] {
+  const seen = new Set<string>();
+  const all = [...page, ...manifest].filter((icon) => !seen.has(icon.url) && seen.add(icon.url));
+  return rankIcons(all).slice(0, LIST_CAPS.icons);
 }

@@ -16,6 +16,7 @@ export const ERROR_CATALOGUE = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
   UPSTREAM_ERROR: { status: 502, title: 'Upstream error' },
+  UPSTREAM_BLOCKED: { status: 502, title: 'Upstream blocked the request' },
   UPSTREAM_TOO_LARGE: { status: 502, title: 'Upstream response too large' },
   OVERLOADED: { status: 503, title: 'Service overloaded' },
   UPSTREAM_TIMEOUT: { status: 504, title: 'Upstream timeout' },
