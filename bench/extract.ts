@@ -182,48 +182,40 @@ function percent(score: Score): number | null {
 
 const cell = (value: number | null): string => (value === null ? '-' : `${value.toFixed(1)}%`);
 
-async function main(): Promise<void> {
-  const corpus = loadScoredCorpus(resolve(args.corpus), decode);
-  // Decoding and re-encoding happen here, once, outside every extractor's timing alike.
-  const pages: PeerPage[] = corpus.map((page) => ({
-    url: page.url,
-    html: page.html,
-    utf8: new TextEncoder().encode(page.html),
-  }));
-  const rounds = Math.max(1, Number(args.rounds));
-  const wanted = (name: string): boolean => args.only === undefined || name.startsWith(args.only);
-  const peersWanted = args.only === undefined || !args.only.startsWith('ours');
-  const extractors = [...ours, ...(peersWanted ? await peerExtractors() : [])].filter((e) => wanted(e.name));
-  const rows: SummaryRow[] = [];
-  for (const extractor of extractors) {
-    process.stderr.write(`${extractor.name}…\n`);
-    const results = await runAll(extractor, pages);
-    const start = performance.now();
-    for (let i = 0; i < rounds; i++) await runAll(extractor, pages);
-    const seconds = (performance.now() - start) / 1000;
-    const lenient = tally(corpus, results, false);
-    const strict = tally(corpus, results, true);
-    const shown = args.strict ? strict : lenient;
-    rows.push({
-      extractor: extractor.name,
-      pagesPerSecond: Math.round((10 * pages.length * rounds) / seconds) / 10,
-      core5: percent(pooled(lenient.scores, CORE_FIELDS)),
-      all8: percent(pooled(lenient.scores, FIELDS)),
-      core5Strict: percent(pooled(strict.scores, CORE_FIELDS)),
-      all8Strict: percent(pooled(strict.scores, FIELDS)),
-      core5Generic: percent(pooled(lenient.generic, CORE_FIELDS)),
-      all8Generic: percent(pooled(lenient.generic, FIELDS)),
-      fields: Object.fromEntries(FIELDS.map((f) => [f, percent(shown.scores.get(f)!)])) as Record<Field, number | null>,
-    });
-    const showDiffs = args.only === undefined ? extractor === extractors[0] : wanted(extractor.name);
-    if (args.verbose && showDiffs) {
-      console.log(`\n${extractor.name}: ${shown.diffs.length} disagreements\n${shown.diffs.join('\n')}`);
-    }
-  }
+/** Runs one extractor (a warm-up pass whose results are scored, then the timed rounds) and scores it. */
+async function measure(
+  extractor: Extractor,
+  corpus: readonly ScoredPage[],
+  pages: readonly PeerPage[],
+  rounds: number,
+): Promise<{ row: SummaryRow; diffs: string[] }> {
+  process.stderr.write(`${extractor.name}…\n`);
+  const results = await runAll(extractor, pages);
+  const start = performance.now();
+  for (let i = 0; i < rounds; i++) await runAll(extractor, pages);
+  const seconds = (performance.now() - start) / 1000;
+  const lenient = tally(corpus, results, false);
+  const strict = tally(corpus, results, true);
+  const shown = args.strict ? strict : lenient;
+  const row: SummaryRow = {
+    extractor: extractor.name,
+    pagesPerSecond: Math.round((10 * pages.length * rounds) / seconds) / 10,
+    core5: percent(pooled(lenient.scores, CORE_FIELDS)),
+    all8: percent(pooled(lenient.scores, FIELDS)),
+    core5Strict: percent(pooled(strict.scores, CORE_FIELDS)),
+    all8Strict: percent(pooled(strict.scores, FIELDS)),
+    core5Generic: percent(pooled(lenient.generic, CORE_FIELDS)),
+    all8Generic: percent(pooled(lenient.generic, FIELDS)),
+    fields: Object.fromEntries(FIELDS.map((f) => [f, percent(shown.scores.get(f)!)])) as Record<Field, number | null>,
+  };
+  return { row, diffs: shown.diffs };
+}
+
+function notesFor(corpus: readonly ScoredPage[], rows: readonly SummaryRow[], rounds: number): string[] {
   const genericCount = corpus.filter((page) => page.generic).length;
   const notes = [
-    `${pages.length} pages (${genericCount} whose expected answers came from metascraper's generic rules, ` +
-      `${pages.length - genericCount} from one of its per-site vendor packages), ${rounds} timed rounds after one warm-up`,
+    `${corpus.length} pages (${genericCount} whose expected answers came from metascraper's generic rules, ` +
+      `${corpus.length - genericCount} from one of its per-site vendor packages), ${rounds} timed rounds after one warm-up`,
     'every extractor reads the page as the production decoder decodes it, done once outside the timing',
     'core5 = title, description, image, url, lang pooled; all8 = all eight fields pooled; "generic" = the same on the ' +
       'generic-rule pages only',
@@ -241,6 +233,10 @@ async function main(): Promise<void> {
   if (unfurlRow && oursRow) {
     notes.push(`ours runs ${(oursRow.pagesPerSecond / unfurlRow.pagesPerSecond).toFixed(2)}× the pages/s of unfurl.js`);
   }
+  return notes;
+}
+
+function printRows(rows: readonly SummaryRow[]): void {
   const header = [
     'extractor',
     'pages/s',
@@ -265,15 +261,35 @@ async function main(): Promise<void> {
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)));
   const line = (cells: string[]): string => cells.map((text, c) => text.padEnd(widths[c])).join('  ');
-  console.log(`\n${notes.join('\n')}\n`);
   console.log(line(header));
   for (const row of table) console.log(line(row));
+}
+
+async function main(): Promise<void> {
+  const corpus = loadScoredCorpus(resolve(args.corpus), decode);
+  // Decoding and re-encoding happen here, once, outside every extractor's timing alike.
+  const pages: PeerPage[] = corpus.map((page) => ({
+    url: page.url,
+    html: page.html,
+    utf8: new TextEncoder().encode(page.html),
+  }));
+  const rounds = Math.max(1, Number(args.rounds));
+  const wanted = (name: string): boolean => args.only === undefined || name.startsWith(args.only);
+  const peersWanted = args.only === undefined || !args.only.startsWith('ours');
+  const extractors = [...ours, ...(peersWanted ? await peerExtractors() : [])].filter((e) => wanted(e.name));
+  const rows: SummaryRow[] = [];
+  for (const extractor of extractors) {
+    const { row, diffs } = await measure(extractor, corpus, pages, rounds);
+    rows.push(row);
+    const showDiffs = args.only === undefined ? extractor === extractors[0] : wanted(extractor.name);
+    if (args.verbose && showDiffs)
+      console.log(`\n${extractor.name}: ${diffs.length} disagreements\n${diffs.join('\n')}`);
+  }
+  const notes = notesFor(corpus, rows, rounds);
+  console.log(`\n${notes.join('\n')}\n`);
+  printRows(rows);
   if (args.json !== undefined) {
-    const summary = {
-      name: 'extract',
-      rows: rows.map(({ fields, ...row }) => ({ ...row, ...fields })),
-      notes,
-    };
+    const summary = { name: 'extract', rows: rows.map(({ fields, ...row }) => ({ ...row, ...fields })), notes };
     writeFileSync(resolve(args.json), `${JSON.stringify(summary, null, 2)}\n`);
   }
 }

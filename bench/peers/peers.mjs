@@ -98,7 +98,8 @@ const unfurlJs = {
   run: async ({ utf8, url }) => {
     const u = await unfurl(url, {
       oembed: false,
-      fetch: () => Promise.resolve(new Response(utf8, { headers: { 'content-type': 'text/html; charset=utf-8' } })),
+      fetch: () =>
+        Promise.resolve(new globalThis.Response(utf8, { headers: { 'content-type': 'text/html; charset=utf-8' } })),
     });
     const og = u.open_graph;
     // unfurl.js files article:* tags under open_graph.articles (its types say `article`).

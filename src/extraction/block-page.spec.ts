@@ -96,6 +96,10 @@ describe('detectBlockPage', () => {
       answer({ redirected: true, requestedUrl: 'https://e.com/login', finalUrl: 'https://e.com/login/' }),
     ],
     ['a login page reached without a redirect', answer({ finalUrl: 'https://e.com/signin' })],
+    [
+      'a redirect whose query names a login path',
+      answer({ redirected: true, finalUrl: 'https://e.com/story/?from=/login' }),
+    ],
     ['a 404', answer({ status: 404, body: page('Not found') })],
     ['a 503 without a challenge', answer({ status: 503, body: page('Service Unavailable') })],
   ])('lets %s through', (_name, summary) => {
@@ -117,7 +121,7 @@ describe('detectBlockPage', () => {
     const names = BLOCK_SIGNATURES.map((signature) => signature.name);
     expect(new Set(names).size).toBe(names.length);
     for (const signature of BLOCK_SIGNATURES) {
-      const conditions = [signature.status, signature.header, signature.title, signature.body, signature.finalUrl];
+      const conditions = [signature.status, signature.header, signature.titles, signature.body, signature.finalUrl];
       expect(conditions.some((condition) => condition !== undefined)).toBe(true);
     }
   });

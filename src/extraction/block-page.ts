@@ -48,7 +48,7 @@ export function detectBlockPage(
     const conditions = [
       signature.status === undefined ? undefined : signature.status.includes(answer.status),
       signature.header === undefined ? undefined : signature.header[1].test(answer.headers[signature.header[0]] ?? ''),
-      signature.title === undefined ? undefined : title !== undefined && signature.title.test(title),
+      signature.titles === undefined ? undefined : title !== undefined && titleMatches(signature.titles, title),
       signature.body === undefined ? undefined : signature.body.test(body),
       signature.finalUrl === undefined
         ? undefined
@@ -62,11 +62,24 @@ export function detectBlockPage(
   return found === undefined ? undefined : { reason: found.reason, signature: found.name };
 }
 
-/** `host/path?query`, lower case, for matching: the scheme and fragment say nothing about a block. */
+function titleMatches(titles: readonly (string | RegExp)[], title: string): boolean {
+  const bare = withoutTrailingDots(title).toLowerCase();
+  return titles.some((expected) =>
+    typeof expected === 'string' ? withoutTrailingDots(expected).toLowerCase() === bare : expected.test(title),
+  );
+}
+
+function withoutTrailingDots(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '.' || text[end - 1] === '…')) end -= 1;
+  return text.slice(0, end).trimEnd();
+}
+
+/** `host/path`, lower case, for matching: the scheme, query and fragment say nothing about a block. */
 function urlKey(url: string): string {
   try {
     const parsed = new URL(url);
-    return `${parsed.host}${parsed.pathname}${parsed.search}`.toLowerCase();
+    return `${parsed.host}${parsed.pathname}`.toLowerCase();
   } catch {
     return url.toLowerCase();
   }

@@ -3,7 +3,7 @@ export type BlockReason = 'bot-challenge' | 'consent' | 'login-wall' | 'forbidde
 
 /**
  * One way a block page shows itself. Every condition it names must hold; a signature with no condition never
- * matches. URLs are matched as `host/path?query`, lower case, without the scheme.
+ * matches. URLs are matched as `host/path`, lower case, without the scheme, query or fragment.
  */
 export interface BlockSignature {
   /** Names the signature in tests and logs. */
@@ -13,8 +13,11 @@ export interface BlockSignature {
   status?: readonly number[];
   /** A response header (lower-case name) whose value matches. */
   header?: readonly [name: string, value: RegExp];
-  /** The document's `<title>`, entities decoded and whitespace collapsed. */
-  title?: RegExp;
+  /**
+   * The document's `<title>` (entities decoded, whitespace collapsed) is one of these: a string is a whole title,
+   * compared without case and without a trailing `...` or `…`; an expression is tested as it is.
+   */
+  titles?: readonly (string | RegExp)[];
   /** The start of the body (the detector reads a bounded prefix). */
   body?: RegExp;
   /** Where the fetch ended. */
@@ -40,24 +43,40 @@ export const BLOCK_SIGNATURES: readonly BlockSignature[] = [
     reason: 'bot-challenge',
     body: /window\._cf_chl_opt\b|\bcf-browser-verification\b/,
   },
-  { name: 'cloudflare attention title', reason: 'bot-challenge', title: /^attention required! \| cloudflare$/i },
+  { name: 'cloudflare attention title', reason: 'bot-challenge', titles: ['Attention Required! | Cloudflare'] },
   {
     name: 'cloudflare interstitial title',
     reason: 'bot-challenge',
-    title: /^(?:just a moment|one moment, please|please wait)(?:\.{3}|…)?$/i,
+    titles: ['Just a moment', 'One moment, please', 'Please wait'],
     header: ['server', /cloudflare/i],
   },
   { name: 'aws waf challenge', reason: 'bot-challenge', header: ['x-amzn-waf-action', /^(?:captcha|challenge)$/i] },
   { name: 'datadome captcha', reason: 'bot-challenge', body: /\b(?:geo|ct)\.captcha-delivery\.com\b/ },
-  { name: 'perimeterx block', reason: 'bot-challenge', title: /^access to this page has been denied\.?$/i },
-  { name: 'imperva interruption', reason: 'bot-challenge', title: /^pardon our interruption(?:\.{3}|…)?$/i },
-  { name: 'ddos-guard', reason: 'bot-challenge', title: /^ddos-guard$/i },
+  { name: 'perimeterx block', reason: 'bot-challenge', titles: ['Access to this page has been denied.'] },
+  { name: 'imperva interruption', reason: 'bot-challenge', titles: ['Pardon Our Interruption'] },
+  { name: 'ddos-guard', reason: 'bot-challenge', titles: ['DDoS-Guard'] },
   { name: 'captcha form', reason: 'bot-challenge', body: /<form[^>]+action="\/errors\/validatecaptcha"/i },
   {
     name: 'robot check title',
     reason: 'bot-challenge',
-    title:
-      /^(?:robot check|are you a (?:robot|human)\??|bot (?:check|verification)|human verification|(?:please )?verify (?:that )?you are (?:a )?human|security check(?:point)?|captcha(?: check| challenge)?|checking your browser(?: before accessing\b.*)?|one more step|just a moment(?:\.{3}|…)?)$/i,
+    titles: [
+      'Robot Check',
+      'Are you a robot?',
+      'Are you a human?',
+      'Bot Check',
+      'Bot Verification',
+      'Human Verification',
+      'Verify you are human',
+      'Please verify you are a human',
+      'Security Check',
+      'Security Checkpoint',
+      'Captcha',
+      'Captcha Challenge',
+      'Checking your browser',
+      /^checking your browser before accessing\b/i,
+      'One more step',
+      'Just a moment',
+    ],
     maxBodyLength: SMALL_PAGE * 4,
   },
   { name: 'search engine traffic check', reason: 'bot-challenge', finalUrl: /^(?:www\.)?google\.[a-z.]+\/sorry\// },
@@ -68,14 +87,25 @@ export const BLOCK_SIGNATURES: readonly BlockSignature[] = [
   {
     name: 'consent interstitial title',
     reason: 'consent',
-    title:
-      /^(?:before you continue(?: to (?:youtube|google[\w ]*))?|bevor sie zu (?:youtube|google) weitergehen|avant d'accéder à (?:youtube|google)|antes de ir a (?:youtube|google)|prima di continuare su (?:youtube|google))$/i,
+    titles: [
+      'Before you continue',
+      'Before you continue to YouTube',
+      'Before you continue to Google',
+      /^before you continue to google \w+$/i,
+      'Bevor Sie zu YouTube weitergehen',
+      'Bevor Sie zu Google weitergehen',
+      "Avant d'accéder à YouTube",
+      "Avant d'accéder à Google",
+      'Antes de ir a YouTube',
+      'Antes de ir a Google',
+      'Prima di continuare su YouTube',
+      'Prima di continuare su Google',
+    ],
   },
   {
     name: 'consent path',
     reason: 'consent',
-    finalUrl:
-      /^[^/]+\/(?:[^?#]*\/)?(?:cookie-?consent|consent-?management|privacy-?gate|gdpr-?consent|collectconsent)(?:[/?#.]|$)/,
+    finalUrl: /\/(?:cookie-?consent|consent-?management|privacy-?gate|gdpr-?consent|collectconsent)(?:[/?#.]|$)/,
     byRedirect: true,
   },
 
@@ -83,8 +113,7 @@ export const BLOCK_SIGNATURES: readonly BlockSignature[] = [
   {
     name: 'login redirect',
     reason: 'login-wall',
-    finalUrl:
-      /^[^/]+\/(?:[^?#]*\/)?(?:login|log-in|log_in|signin|sign-in|sign_in|sign-on|logon|authwall|session\/new)(?:[/?#.]|$)/,
+    finalUrl: /\/(?:login|log-in|log_in|signin|sign-in|sign_in|sign-on|logon|authwall|session\/new)(?:[/?#.]|$)/,
     byRedirect: true,
   },
   { name: 'authentication required', reason: 'login-wall', status: [401, 407] },
@@ -94,13 +123,19 @@ export const BLOCK_SIGNATURES: readonly BlockSignature[] = [
   {
     name: 'cloudflare access rule',
     reason: 'forbidden',
-    title: /^access denied \| .+ used cloudflare to restrict access$/i,
+    titles: [/^access denied \| .+ used cloudflare to restrict access$/i],
   },
   {
     name: 'forbidden title',
     reason: 'forbidden',
-    title:
-      /^(?:(?:error|http(?: error| status)?)?\s*403\b.*|forbidden|access (?:denied|forbidden)|you don't have permission to access\b.*|permission denied)$/i,
+    titles: [
+      'Forbidden',
+      'Access Denied',
+      'Access Forbidden',
+      'Permission Denied',
+      /^(?:error |http (?:error |status )?)?403\b/i,
+      /^you don't have permission to access\b/i,
+    ],
     maxBodyLength: SMALL_PAGE,
   },
 ];

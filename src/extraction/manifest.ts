@@ -16,22 +16,23 @@ export function manifestIcons(manifest: unknown, manifestUrl: string): IconInfo[
   if (!isRecord(manifest) || !Array.isArray(manifest.icons)) return [];
   const icons: IconInfo[] = [];
   for (const entry of manifest.icons.slice(0, MAX_MANIFEST_ICONS) as unknown[]) {
-    if (!isRecord(entry) || typeof entry.src !== 'string') continue;
-    const purposes = typeof entry.purpose === 'string' ? entry.purpose.toLowerCase().split(/\s+/) : ['any'];
-    if (purposes.every((purpose) => purpose === 'monochrome')) continue;
-    const url = resolveHttpUrl(entry.src, manifestUrl);
-    if (url === undefined || url.length > MAX_URL_LENGTH || icons.some((icon) => icon.url === url)) continue;
-    const sizes = cleanText(entry.sizes)?.slice(0, 64);
-    const type = cleanText(entry.type)?.toLowerCase().slice(0, 64);
-    icons.push({
-      url,
-      rel: 'manifest',
-      ...(sizes === undefined ? {} : { sizes }),
-      ...(type === undefined ? {} : { type }),
-    });
+    const icon = manifestIcon(entry, manifestUrl);
+    if (icon !== undefined && !icons.some((known) => known.url === icon.url)) icons.push(icon);
     if (icons.length >= LIST_CAPS.icons) break;
   }
   return icons;
+}
+
+/** One entry of a manifest's `icons` as an icon; `undefined` when it has no usable `src` or is a mask only. */
+function manifestIcon(entry: unknown, manifestUrl: string): IconInfo | undefined {
+  if (!isRecord(entry) || typeof entry.src !== 'string') return undefined;
+  const purposes = typeof entry.purpose === 'string' ? entry.purpose.toLowerCase().split(/\s+/) : ['any'];
+  if (purposes.every((purpose) => purpose === 'monochrome')) return undefined;
+  const url = resolveHttpUrl(entry.src, manifestUrl);
+  if (url === undefined || url.length > MAX_URL_LENGTH) return undefined;
+  const sizes = cleanText(entry.sizes)?.slice(0, 64);
+  const type = cleanText(entry.type)?.toLowerCase().slice(0, 64);
+  return { url, rel: 'manifest', ...(sizes === undefined ? {} : { sizes }), ...(type === undefined ? {} : { type }) };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

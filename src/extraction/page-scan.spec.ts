@@ -5,7 +5,10 @@ const all = (): boolean => true;
 /** A clock that moves `step` ms each time it is read. */
 function steppingClock(step: number): () => number {
   let now = 0;
-  return () => (now += step);
+  return () => {
+    now += step;
+    return now;
+  };
 }
 
 describe('scanPage budget', () => {
@@ -30,7 +33,10 @@ describe('scanPage budget', () => {
 
   it('counts end tags that match nothing, which cost time without reaching a handler', () => {
     let reads = 0;
-    const now = (): number => (reads += 1) * 10;
+    const now = (): number => {
+      reads += 1;
+      return reads * 10;
+    };
     const html = `<title>t</title>${'<div>'.repeat(10)}${'</x>'.repeat(10_000)}`;
     const scan = scanPage(html, 'https://example.com/', all, { maxMs: 200, now });
     expect({ title: scan.title, budget: scan.budget }).toEqual({ title: 't', budget: 'time' });

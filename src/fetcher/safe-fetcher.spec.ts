@@ -165,12 +165,47 @@ describe('SafeFetcher', () => {
     res.writeHead(status, headers).end(body);
   }
 
+  /** Answers that carry no page: redirects without a Location, challenges, late charsets, manifests. */
+  const edgeRoutes: Partial<Record<string, (res: ServerResponse, query: URLSearchParams) => void>> = {
+    '/no-location': (res, query) =>
+      reply(res, Number(query.get('code')), { 'content-type': 'text/html' }, '<html>moved, somewhere</html>'),
+    '/challenge': (res) =>
+      reply(
+        res,
+        403,
+        { 'content-type': 'text/html', 'cf-mitigated': 'challenge' },
+        `<title>Just a moment...</title>${'x'.repeat(100_000)}`,
+      ),
+    '/late-meta': (res) =>
+      reply(
+        res,
+        200,
+        { 'content-type': 'text/html' },
+        Buffer.concat([
+          Buffer.from(`<html><head><!--${'-'.repeat(2000)}--><meta charset="windows-1251"><p>`),
+          CP1251_PRIVET,
+        ]),
+      ),
+    '/site.webmanifest': (res) =>
+      reply(
+        res,
+        200,
+        { 'content-type': 'application/manifest+json' },
+        '{"icons":[{"src":"/i.png","sizes":"192x192"}],"__proto__":{"x":1}}',
+      ),
+    '/big.webmanifest': (res) =>
+      reply(res, 200, { 'content-type': 'application/manifest+json' }, `{"name":"${'n'.repeat(MANIFEST_MAX_BYTES)}"}`),
+    '/bad.webmanifest': (res) => reply(res, 200, { 'content-type': 'application/manifest+json' }, '{"icons": ['),
+  };
+
   function route(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fixture');
     const query = url.searchParams;
     received.push({ url: url.pathname + url.search, headers: req.headers, port: req.socket.localPort ?? 0 });
     const html = (body: string | Buffer, type = 'text/html; charset=utf-8'): void =>
       reply(res, 200, { 'content-type': type }, body);
+    const edge = edgeRoutes[url.pathname];
+    if (edge !== undefined) return edge(res, query);
     switch (url.pathname) {
       case '/page':
         return html(PAGE);
@@ -192,39 +227,6 @@ describe('SafeFetcher', () => {
       }
       case '/status':
         return reply(res, Number(query.get('code')), { 'content-type': 'text/html' }, '<h1>nope</h1>');
-      case '/no-location':
-        return reply(res, Number(query.get('code')), { 'content-type': 'text/html' }, '<html>moved, somewhere</html>');
-      case '/challenge':
-        return reply(
-          res,
-          403,
-          { 'content-type': 'text/html', 'cf-mitigated': 'challenge' },
-          `<title>Just a moment...</title>${'x'.repeat(100_000)}`,
-        );
-      case '/late-meta':
-        return html(
-          Buffer.concat([
-            Buffer.from(`<html><head><!--${'-'.repeat(2000)}--><meta charset="windows-1251"><p>`),
-            CP1251_PRIVET,
-          ]),
-          'text/html',
-        );
-      case '/site.webmanifest':
-        return reply(
-          res,
-          200,
-          { 'content-type': 'application/manifest+json' },
-          '{"icons":[{"src":"/i.png","sizes":"192x192"}],"__proto__":{"x":1}}',
-        );
-      case '/big.webmanifest':
-        return reply(
-          res,
-          200,
-          { 'content-type': 'application/manifest+json' },
-          `{"name":"${'n'.repeat(MANIFEST_MAX_BYTES)}"}`,
-        );
-      case '/bad.webmanifest':
-        return reply(res, 200, { 'content-type': 'application/manifest+json' }, '{"icons": [');
       case '/slow': {
         inFlight += 1;
         maxInFlight = Math.max(maxInFlight, inFlight);

@@ -108,13 +108,17 @@ const DMY = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?Z?$/i;
 const TIME = /(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?/;
 const MERIDIEM = /^\s*([ap])\.?\s?m\.?(?![a-z])/i;
-/** An offset (`+8`, `-0500`, `+05:30`, `GMT+8`, `UTC-05:00`) that is not the tail of a word or number. */
+/** An offset (`+8`, `-0500`, `+05:30`, `GMT+8`, `UTC-05:00`). */
 const OFFSET = /^(?:gmt|utc|ut)?([+-])(\d{1,4})(?::(\d{2}))?$/;
-const TOKEN = /(?<![a-z\d])(?:gmt|utc|ut)?[+-]\d{1,4}(?::\d{2})?(?!\d)|[a-z]+|\d+(?:st|nd|rd|th)?|[^\s\w]/g;
+/** The tokens of a date, each read where the last one ended (see {@link tokenize}). */
+const OFFSET_TOKEN = /(?:gmt|utc|ut)?[+-]\d{1,4}(?::\d{2})?(?!\d)/y;
+const WORD_TOKEN = /[a-z]+/y;
+const NUMBER_TOKEN = /\d+(?:st|nd|rd|th)?/y;
 /** Dashes and minus signs pages put where an ASCII hyphen-minus belongs (`−09:00`, `2024–03–05`). */
 const DASHES = /[\u2010-\u2015\u2212\ufe63\uff0d]/g;
-/** Comments and annotations after a date: `(Eastern Daylight Time)`, `[Europe/Paris]`. */
-const ANNOTATIONS = /\([^)]*\)|\[[^\]]*\]/g;
+/** Brackets of comments and annotations after a date: `(Eastern Daylight Time)`, `[Europe/Paris]`. */
+const OPENING = new Set(['(', '[']);
+const CLOSING = new Set([')', ']']);
 
 /**
  * Reads the many date spellings pages use (ISO 8601, RFC 2822, JavaScript's `Date#toString`, Twitter's
@@ -126,11 +130,56 @@ const ANNOTATIONS = /\([^)]*\)|\[[^\]]*\]/g;
 export function normalizeDate(value: unknown): string | undefined {
   if (typeof value === 'number') return fromEpoch(value);
   if (typeof value !== 'string' || value.length > 200) return undefined;
-  const text = value.replace(DASHES, '-').replace(ANNOTATIONS, ' ').replace(/\s+/g, ' ').trim();
+  const text = withoutAnnotations(value.replace(DASHES, '-')).replace(/\s+/g, ' ').trim();
   if (text === '' || text.length > 80) return undefined;
   if (/^\d{9,13}$/.test(text)) return fromEpoch(Number(text));
   const parts = parseIsoLike(text) ?? parseCompact(text) ?? parseNumeric(text) ?? parseWithMonthName(text);
   return parts ? toIso(parts) : undefined;
+}
+
+/** `value` without what brackets enclose (`GMT-0500 (Eastern Daylight Time)`, `+02:00[Europe/Paris]`). */
+function withoutAnnotations(value: string): string {
+  let depth = 0;
+  let out = '';
+  for (const ch of value) {
+    if (OPENING.has(ch) || CLOSING.has(ch)) {
+      depth = Math.max(0, depth + (OPENING.has(ch) ? 1 : -1));
+      out += ' ';
+    } else if (depth === 0) {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/**
+ * Splits lower-case date text into tokens: offsets (`+0500`, `gmt+8`, not the tail of a word or number, so the
+ * `-2020` of `1-jan-2020` is a dash and a year), words, numbers with their ordinal suffix, and single marks.
+ */
+function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  let at = 0;
+  while (at < text.length) {
+    if (/\s/.test(text[at])) {
+      at += 1;
+      continue;
+    }
+    const token = tokenAt(text, at);
+    tokens.push(token);
+    at += token.length;
+  }
+  return tokens;
+}
+
+function tokenAt(text: string, at: number): string {
+  const afterWordOrNumber = at > 0 && /[a-z\d]/.test(text[at - 1]);
+  const readers = afterWordOrNumber ? [WORD_TOKEN, NUMBER_TOKEN] : [OFFSET_TOKEN, WORD_TOKEN, NUMBER_TOKEN];
+  for (const reader of readers) {
+    reader.lastIndex = at;
+    const found = reader.exec(text);
+    if (found !== null) return found[0];
+  }
+  return text[at];
 }
 
 function fromEpoch(n: number): string | undefined {
@@ -191,7 +240,7 @@ function readClock(found: RegExpExecArray, after: string, isDatePart: (token: st
     if (meridiem[1].toLowerCase() === 'a' && hour === 12) hour = 0;
     rest = rest.slice(meridiem[0].length);
   }
-  const zone = readZone(rest.match(TOKEN) ?? [], isDatePart);
+  const zone = readZone(tokenize(rest), isDatePart);
   if (zone === UNREADABLE) return UNREADABLE;
   return {
     hour,
@@ -205,25 +254,24 @@ function readClock(found: RegExpExecArray, after: string, isDatePart: (token: st
 function readZone(tokens: readonly string[], isDatePart: (token: string) => boolean): Parsed<Partial<TimeParts>> {
   let zone: Partial<TimeParts> = {};
   for (const [index, token] of tokens.entries()) {
-    if (/^[a-z]+$/.test(token)) {
-      const next = tokens[index + 1];
-      // `GMT -0500`: the offset that follows says more than the GMT before it.
-      if (token in ZONES && !(ZONES[token] === 0 && next !== undefined && OFFSET.test(next))) {
-        zone = { offset: ZONES[token] };
-      } else if (token in US_GENERIC_ZONES) {
-        zone = { usZone: US_GENERIC_ZONES[token] };
-      } else if (!(token in ZONES) && !isDatePart(token)) {
-        return UNREADABLE;
-      }
-    } else if (OFFSET.test(token)) {
-      const offset = offsetMinutes(token);
-      if (offset === undefined) return UNREADABLE;
-      zone = { offset };
-    } else if (!isDatePart(token) && !/^[.,]$/.test(token)) {
-      return UNREADABLE;
-    }
+    const read = zoneToken(token, index + 1 < tokens.length && OFFSET.test(tokens[index + 1]));
+    if (read === UNREADABLE) return UNREADABLE;
+    if (read !== undefined) zone = read;
+    else if (!isDatePart(token) && !/^[.,]$/.test(token)) return UNREADABLE;
   }
   return zone;
+}
+
+/**
+ * The zone one token names; `undefined` when it names none (it may still be a date part), {@link UNREADABLE} for an
+ * offset out of range. `GMT -0500`: the offset after GMT says more than the GMT before it.
+ */
+function zoneToken(token: string, offsetFollows: boolean): Parsed<Partial<TimeParts>> {
+  if (token in ZONES) return ZONES[token] === 0 && offsetFollows ? {} : { offset: ZONES[token] };
+  if (token in US_GENERIC_ZONES) return { usZone: US_GENERIC_ZONES[token] };
+  if (!OFFSET.test(token)) return undefined;
+  const offset = offsetMinutes(token);
+  return offset === undefined ? UNREADABLE : { offset };
 }
 
 function offsetMinutes(token: string): number | undefined {
@@ -258,7 +306,7 @@ function parseWithMonthName(text: string): Parsed<DateParts> {
   const before = found ? lower.slice(0, found.index) : lower;
   const after = found ? lower.slice(found.index + found[0].length) : '';
   const date = { month: 0, years: [] as number[], numbers: [] as number[] };
-  for (const token of before.match(TOKEN) ?? []) {
+  for (const token of tokenize(before)) {
     // Words before a time are labels ("Updated"); an offset there (a date without a time) is ignored.
     if (!claimDateToken(token, date, true) && /^\d/.test(token)) return undefined;
   }
@@ -269,15 +317,10 @@ function parseWithMonthName(text: string): Parsed<DateParts> {
     time = read;
   }
   if (date.month === 0 || date.years.length > 1) return undefined;
-  let year = date.years[0];
-  let day = date.numbers[0] ?? 1;
-  if (year === undefined) {
-    // Without a four-digit year, `Jan 28, 17` and `28 Jan 17`: the day, then a two-digit year.
-    if (date.numbers.length !== 2) return undefined;
-    day = date.numbers[0];
-    year = fullYear(String(date.numbers[1]));
-  }
-  return { year, month: date.month, day, time };
+  if (date.years.length === 1) return { year: date.years[0], month: date.month, day: date.numbers.at(0) ?? 1, time };
+  // Without a four-digit year, `Jan 28, 17` and `28 Jan 17`: the day, then a two-digit year.
+  if (date.numbers.length !== 2) return undefined;
+  return { year: fullYear(String(date.numbers[1])), month: date.month, day: date.numbers[0], time };
 }
 
 /**

@@ -45,7 +45,8 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const SEGMENT_WINDOW = 64;
 /** A word boundary is preferred when it keeps at least this share of the allowed length. */
 const WORD_BOUNDARY_SHARE = 0.8;
-const TRAILING_JOINERS = /[\s,;:·•|/\\\-–—]+$/u;
+/** Marks that join a cut text to what followed it, dropped before the ellipsis. */
+const JOINERS = new Set([',', ';', ':', '·', '•', '|', '/', '\\', '-', '–', '—']);
 
 /**
  * `text` when it has at most `max` UTF-16 code units; otherwise cut before `max` at the last word boundary (when
@@ -57,9 +58,23 @@ const TRAILING_JOINERS = /[\s,;:·•|/\\\-–—]+$/u;
 export function capText(text: string, max: number, force = false): string {
   if (text.length <= max && !force) return text;
   const room = Math.min(max, text.length) - ELLIPSIS.length;
-  const space = text.slice(0, room + 1).search(/\s\S*$/u);
-  const end = space >= room * WORD_BOUNDARY_SHARE ? space : graphemeBoundaryAtOrBefore(text, room);
-  return `${text.slice(0, end).replace(TRAILING_JOINERS, '')}${ELLIPSIS}`;
+  const space = lastSpaceAtOrBefore(text, room, Math.ceil(room * WORD_BOUNDARY_SHARE));
+  const end = space ?? graphemeBoundaryAtOrBefore(text, room);
+  return `${withoutTrailingJoiners(text.slice(0, end))}${ELLIPSIS}`;
+}
+
+function withoutTrailingJoiners(text: string): string {
+  let end = text.length;
+  while (end > 0 && (JOINERS.has(text[end - 1]) || /\s/.test(text[end - 1]))) end -= 1;
+  return text.slice(0, end);
+}
+
+/** The index of the last whitespace in `text[from..index]`, if any. */
+function lastSpaceAtOrBefore(text: string, index: number, from: number): number | undefined {
+  for (let at = Math.min(index, text.length - 1); at >= from; at--) {
+    if (/\s/.test(text[at])) return at;
+  }
+  return undefined;
 }
 
 /** The last grapheme boundary at or before `index`, found by segmenting a small window around it. */

@@ -39,16 +39,33 @@ export function rankIcons<T extends IconInfo>(icons: readonly T[]): T[] {
     .map((entry) => entry.icon);
 }
 
+/** Icon kinds, best last: the rank of a kind is its index. */
+const KINDS = ['ico', 'bitmap', 'touch', 'svg'] as const;
+/** Defaults of an icon without `sizes`. */
+const DEFAULT_SIZE: Record<(typeof KINDS)[number], number> = {
+  ico: 0,
+  bitmap: 0,
+  touch: TOUCH_ICON_SIZE,
+  svg: VECTOR_SIZE,
+};
+
+function kindOf(icon: IconInfo, path: string): (typeof KINDS)[number] {
+  if (icon.type === 'image/svg+xml' || path.endsWith('.svg')) return 'svg';
+  if (icon.rel.startsWith('apple-touch-icon')) return 'touch';
+  if (icon.type === 'image/x-icon' || icon.type === 'image/vnd.microsoft.icon' || path.endsWith('.ico')) return 'ico';
+  return 'bitmap';
+}
+
+/** Tiers sort first: full-colour icons, then monochrome masks, then `/favicon.ico`. */
+function tierOf(icon: IconInfo, path: string): number {
+  if (path === '/favicon.ico') return 2;
+  return icon.rel === 'mask-icon' ? 1 : 0;
+}
+
 function iconRank(icon: IconInfo): { tier: number; size: number; kind: number } {
   const path = pathOf(icon.url);
-  const svg = icon.type === 'image/svg+xml' || path.endsWith('.svg');
-  const ico = icon.type === 'image/x-icon' || icon.type === 'image/vnd.microsoft.icon' || path.endsWith('.ico');
-  const touch = icon.rel.startsWith('apple-touch-icon');
-  const tier = path === '/favicon.ico' ? 2 : icon.rel === 'mask-icon' ? 1 : 0;
-  let size = declaredSize(icon.sizes);
-  if (size === undefined) size = svg ? VECTOR_SIZE : touch ? TOUCH_ICON_SIZE : 0;
-  const kind = svg ? 3 : touch ? 2 : ico ? 0 : 1;
-  return { tier, size, kind };
+  const kind = kindOf(icon, path);
+  return { tier: tierOf(icon, path), size: declaredSize(icon.sizes) ?? DEFAULT_SIZE[kind], kind: KINDS.indexOf(kind) };
 }
 
 /** The largest side named in `sizes` (`16x16 32x32`, `any`), if any. */
@@ -56,7 +73,9 @@ function declaredSize(sizes: string | undefined): number | undefined {
   let best: number | undefined;
   for (const token of (sizes ?? '').toLowerCase().split(/\s+/)) {
     const m = /^(\d{1,4})x(\d{1,4})$/.exec(token);
-    const side = token === 'any' ? VECTOR_SIZE : m ? Math.max(Number(m[1]), Number(m[2])) : undefined;
+    let side: number | undefined;
+    if (token === 'any') side = VECTOR_SIZE;
+    else if (m) side = Math.max(Number(m[1]), Number(m[2]));
     if (side !== undefined && (best === undefined || side > best)) best = side;
   }
   return best;

@@ -29,16 +29,10 @@ export function groupOpenGraph(metas: readonly MetaTag[], root: 'og:image' | 'og
     const prop = key.slice(root.length + 1);
     const text = value.trim();
     if (prop === '' || prop === 'url') {
-      if (text === '') continue;
-      if (current && (current.secureOnly || (prop === 'url' && !current.hasUrl))) {
-        if (current.secureOnly && !/^https:\/\//i.test(current.url)) current.url = text;
-        current.secureOnly = false;
-        current.hasUrl = true;
-        continue;
-      }
+      if (text === '' || (current !== undefined && joinsCurrent(current, prop, text))) continue;
       current = { url: text, hasUrl: prop === 'url' };
       items.push(current);
-    } else if (prop === 'secure_url' && current === undefined && /^https:\/\//i.test(text)) {
+    } else if (prop === 'secure_url' && current === undefined && isHttps(text)) {
       current = { url: text, secureOnly: true };
       items.push(current);
     } else if (current) {
@@ -48,10 +42,32 @@ export function groupOpenGraph(metas: readonly MetaTag[], root: 'og:image' | 'og
   return items.map(({ hasUrl: _hasUrl, secureOnly: _secureOnly, ...media }) => media);
 }
 
+/**
+ * Whether a root tag (`og:image`) or `:url` describes the current entry rather than starting a new one: the first
+ * `:url` after a root tag, and the root tag after an entry that `:secure_url` alone started.
+ */
+function joinsCurrent(current: Media, prop: string, text: string): boolean {
+  if (current.secureOnly) {
+    if (!isHttps(current.url)) current.url = text;
+    current.secureOnly = false;
+    current.hasUrl = true;
+    return true;
+  }
+  if (prop === 'url' && !current.hasUrl) {
+    current.hasUrl = true;
+    return true;
+  }
+  return false;
+}
+
+function isHttps(url: string): boolean {
+  return /^https:\/\//i.test(url);
+}
+
 function attach(media: Media, prop: string, text: string): void {
   switch (prop) {
     case 'secure_url':
-      if (/^https:\/\//i.test(text) && !/^https:\/\//i.test(media.url)) media.url = text;
+      if (isHttps(text) && !isHttps(media.url)) media.url = text;
       break;
     case 'width':
       media.width ??= toDimension(text);
