@@ -1,50 +1,55 @@
 /**
- * Extraction benchmark (not a test): runs our extract() and three peer extractors on a corpus of
- * real pages, in one process and one run, and prints pages per second and per-field agreement with
- * each page's expected.json.
+ * Extraction benchmark (not a test): runs our extract() (with and without its rules pack) and the peer extractors
+ * (metascraper with and without its per-site vendor packages, open-graph-scraper, unfurl.js) on a corpus of real
+ * pages, in one process and one run, and prints pages per second and per-field agreement with each page's
+ * expected.json, on every page and on the pages whose expected answers came from generic rules only.
  *
- *   npm run bench:extract -- --corpus ../shared/corpus [--rounds 3] [--verbose] [--strict] [--only NAME]
+ *   npm run bench:extract -- --corpus ../shared/corpus [--rounds 3] [--verbose] [--strict] [--only NAME] [--json FILE]
+ *
+ * The peers live in their own package (bench/peers), installed on first use.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import createMetascraper from 'metascraper';
-import metascraperAuthor from 'metascraper-author';
-import metascraperDate from 'metascraper-date';
-import metascraperDescription from 'metascraper-description';
-import metascraperImage from 'metascraper-image';
-import metascraperLang from 'metascraper-lang';
-import metascraperLogo from 'metascraper-logo';
-import metascraperPublisher from 'metascraper-publisher';
-import metascraperTitle from 'metascraper-title';
-import metascraperUrl from 'metascraper-url';
-import ogs from 'open-graph-scraper';
-import { unfurl } from 'unfurl.js';
-import { extract } from '../src/extraction/extract.js';
+import { extract, type Metadata } from '../src/extraction/extract.js';
+import { decodeText } from '../src/fetcher/charset.js';
+import { ensurePeersInstalled } from './peers/install.js';
+import { loadScoredCorpus, type ScoredPage } from './support/corpus.js';
 
 const FIELDS = ['title', 'description', 'image', 'url', 'lang', 'publisher', 'author', 'date'] as const;
 const CORE_FIELDS: readonly Field[] = ['title', 'description', 'image', 'url', 'lang'];
 type Field = (typeof FIELDS)[number];
 type Fields = Partial<Record<Field, string | null | undefined>>;
 
-interface Page {
-  id: string;
+/** What an extractor is given: the page decoded once by the production decoder, and that text as UTF-8 bytes. */
+interface PeerPage {
   url: string;
-  bytes: Buffer;
   html: string;
-  expected: Record<string, unknown>;
-  excluded: Set<string>;
+  utf8: Uint8Array;
 }
 
 interface Extractor {
   name: string;
-  run: (page: Page) => Promise<Fields> | Fields;
+  run: (page: PeerPage) => Promise<Fields> | Fields;
 }
 
 interface Score {
   agree: number;
   scored: number;
+}
+
+/** One row of the JSON summary (`--json`): figures are numbers, percentages 0–100, null when nothing was scored. */
+interface SummaryRow {
+  extractor: string;
+  pagesPerSecond: number;
+  core5: number | null;
+  all8: number | null;
+  core5Strict: number | null;
+  all8Strict: number | null;
+  core5Generic: number | null;
+  all8Generic: number | null;
+  fields: Record<Field, number | null>;
 }
 
 const { values: args } = parseArgs({
@@ -54,127 +59,50 @@ const { values: args } = parseArgs({
     verbose: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
     only: { type: 'string' },
+    json: { type: 'string' },
   },
 });
 
-const metascraper = createMetascraper([
-  metascraperAuthor(),
-  metascraperDate(),
-  metascraperDescription(),
-  metascraperImage(),
-  metascraperLang(),
-  metascraperLogo(),
-  metascraperPublisher(),
-  metascraperTitle(),
-  metascraperUrl(),
-]);
-
-const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-const extractors: Extractor[] = [
-  {
-    name: 'ours (extract)',
-    run: ({ html, url }) => {
-      const m = extract(html, url);
-      return {
-        title: m.title,
-        description: m.description,
-        image: m.images?.[0]?.url,
-        url: m.canonicalUrl ?? url,
-        lang: m.lang,
-        publisher: m.siteName,
-        author: m.author,
-        date: m.publishedAt ?? m.modifiedAt,
-      };
-    },
-  },
-  {
-    name: 'metascraper',
-    run: async ({ html, url }) => {
-      const m = (await metascraper({ html, url, validateUrl: false })) as Record<string, unknown>;
-      return Object.fromEntries(FIELDS.map((f) => [f, asString(m[f])]));
-    },
-  },
-  {
-    name: 'open-graph-scraper',
-    run: async ({ html, url }) => {
-      const { result: r } = await ogs({ html });
-      return {
-        title: r.ogTitle ?? r.twitterTitle,
-        description: r.ogDescription ?? r.twitterDescription,
-        image: r.ogImage?.[0]?.url ?? r.twitterImage?.[0]?.url,
-        url: r.ogUrl ?? url,
-        lang: r.ogLocale,
-        publisher: r.ogSiteName,
-        author: r.author ?? r.articleAuthor ?? r.dcCreator,
-        date: r.articlePublishedTime ?? r.ogDate ?? r.articleModifiedTime,
-      };
-    },
-  },
-  {
-    name: 'unfurl.js',
-    run: async ({ bytes, url }) => {
-      const body = new Uint8Array(bytes);
-      const u = await unfurl(url, {
-        oembed: false,
-        fetch: () => Promise.resolve(new Response(body, { headers: { 'content-type': 'text/html' } })),
-      });
-      const og = u.open_graph;
-      const article = (og as { article?: { published_time?: string } } | undefined)?.article;
-      return {
-        title: og?.title ?? u.twitter_card?.title ?? u.title,
-        description: og?.description ?? u.twitter_card?.description ?? u.description,
-        image: og?.images?.[0]?.url ?? u.twitter_card?.images?.[0]?.url,
-        url: og?.url ?? u.canonical_url ?? url,
-        lang: og?.locale ?? (u as { lang?: string }).lang,
-        publisher: og?.site_name,
-        author: u.author,
-        date: article?.published_time,
-      };
-    },
-  },
-];
-
-function decode(bytes: Buffer): string {
-  const head = bytes.subarray(0, 2048).toString('latin1');
-  const label = /<meta[^>]+charset=["']?\s*([\w-]+)/i.exec(head)?.[1] ?? 'utf-8';
-  try {
-    return new TextDecoder(label).decode(bytes);
-  } catch {
-    return new TextDecoder('utf-8').decode(bytes);
-  }
+/** Our fields, read the way the expected answers were: `date` is the modification time, else the publication time. */
+function ourFields(m: Metadata, url: string): Fields {
+  return {
+    title: m.title,
+    description: m.description,
+    image: m.images?.[0]?.url,
+    url: m.canonicalUrl ?? url,
+    lang: m.lang,
+    publisher: m.siteName,
+    author: m.author,
+    date: m.modifiedAt ?? m.publishedAt,
+  };
 }
 
-function loadCorpus(dir: string): Page[] {
-  return readdirSync(dir)
-    .filter((id) => statSync(join(dir, id)).isDirectory())
-    .sort((a, b) => a.localeCompare(b))
-    .map((id) => {
-      const meta = JSON.parse(readFileSync(join(dir, id, 'meta.json'), 'utf8')) as {
-        url: string;
-        excluded_fields?: string[];
-      };
-      const bytes = readFileSync(join(dir, id, 'input.html'));
-      return {
-        id,
-        url: meta.url,
-        bytes,
-        html: decode(bytes),
-        expected: JSON.parse(readFileSync(join(dir, id, 'expected.json'), 'utf8')) as Record<string, unknown>,
-        excluded: new Set(meta.excluded_fields ?? []),
-      };
-    });
+const ours: Extractor[] = [
+  { name: 'ours (extract)', run: ({ html, url }) => ourFields(extract(html, url), url) },
+  { name: 'ours, no rules pack', run: ({ html, url }) => ourFields(extract(html, url, { rulesPack: [] }), url) },
+];
+
+async function peerExtractors(): Promise<Extractor[]> {
+  ensurePeersInstalled();
+  const module = (await import(new URL('./peers/peers.mjs', import.meta.url).href)) as {
+    createPeers: () => Extractor[];
+  };
+  return module.createPeers();
+}
+
+/** The service's decoder, with no transport charset: what a server that sends bare `text/html` gets. */
+function decode(bytes: Buffer): string {
+  return decodeText(bytes, undefined, 'html').text;
 }
 
 const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /*
  * Scoring. Lenient (the default): expected.json went through metascraper's "smart quotes" and "..." → "…"
- * rewriting, which changes the page's own text, so typographic quotes and ellipses count as their ASCII forms;
- * and a null expected value means "not measured" (several fixtures ran a subset of rules). Strict: text as is,
- * and a null expected value is scored (the extractor must find nothing too). A field absent from expected.json
- * is never scored. Both pooled figures are always
- * printed; --strict switches the per-field columns and the --verbose diffs to the strict reading.
+ * rewriting, which changes the page's own text, so typographic quotes and ellipses count as their ASCII forms for
+ * every extractor alike; and a null expected value means "not measured" (several fixtures ran a subset of rules).
+ * Strict: text as is, and a null expected value is scored (the extractor must find nothing too). A field absent
+ * from expected.json is never scored.
  */
 const typographic = (s: string, strict: boolean): string =>
   strict
@@ -203,7 +131,7 @@ function comparable(field: Field, value: unknown, strict: boolean): string | und
   }
 }
 
-async function runAll(extractor: Extractor, pages: Page[]): Promise<Fields[]> {
+async function runAll(extractor: Extractor, pages: readonly PeerPage[]): Promise<Fields[]> {
   const out: Fields[] = [];
   for (const page of pages) {
     try {
@@ -215,71 +143,155 @@ async function runAll(extractor: Extractor, pages: Page[]): Promise<Fields[]> {
   return out;
 }
 
-function pct(score: Score): string {
-  return score.scored === 0 ? '-' : `${((100 * score.agree) / score.scored).toFixed(1)}%`;
+function tally(
+  pages: readonly ScoredPage[],
+  results: readonly Fields[],
+  strict: boolean,
+): { scores: Map<Field, Score>; generic: Map<Field, Score>; diffs: string[] } {
+  const fresh = (): Map<Field, Score> => new Map(FIELDS.map((f) => [f, { agree: 0, scored: 0 }]));
+  const scores = fresh();
+  const generic = fresh();
+  const diffs: string[] = [];
+  pages.forEach((page, i) => {
+    for (const field of FIELDS) {
+      // A field missing from expected.json was not measured for that page, in either reading.
+      if (page.excluded.has(field) || !Object.hasOwn(page.expected, field)) continue;
+      const want = comparable(field, page.expected[field], strict);
+      if (want === undefined && !strict) continue;
+      const got = comparable(field, results[i][field], strict);
+      for (const score of page.generic ? [scores.get(field)!, generic.get(field)!] : [scores.get(field)!]) {
+        score.scored++;
+        if (want === got) score.agree++;
+      }
+      if (want !== got) diffs.push(`  ${page.id} ${field}\n    expected: ${want}\n    got:      ${got}`);
+    }
+  });
+  return { scores, generic, diffs };
+}
+
+function pooled(from: Map<Field, Score>, fields: readonly Field[]): Score {
+  return fields.reduce(
+    (acc, f) => ({ agree: acc.agree + from.get(f)!.agree, scored: acc.scored + from.get(f)!.scored }),
+    { agree: 0, scored: 0 },
+  );
+}
+
+function percent(score: Score): number | null {
+  return score.scored === 0 ? null : Math.round((1000 * score.agree) / score.scored) / 10;
+}
+
+const cell = (value: number | null): string => (value === null ? '-' : `${value.toFixed(1)}%`);
+
+/** Runs one extractor (a warm-up pass whose results are scored, then the timed rounds) and scores it. */
+async function measure(
+  extractor: Extractor,
+  corpus: readonly ScoredPage[],
+  pages: readonly PeerPage[],
+  rounds: number,
+): Promise<{ row: SummaryRow; diffs: string[] }> {
+  process.stderr.write(`${extractor.name}…\n`);
+  const results = await runAll(extractor, pages);
+  const start = performance.now();
+  for (let i = 0; i < rounds; i++) await runAll(extractor, pages);
+  const seconds = (performance.now() - start) / 1000;
+  const lenient = tally(corpus, results, false);
+  const strict = tally(corpus, results, true);
+  const shown = args.strict ? strict : lenient;
+  const row: SummaryRow = {
+    extractor: extractor.name,
+    pagesPerSecond: Math.round((10 * pages.length * rounds) / seconds) / 10,
+    core5: percent(pooled(lenient.scores, CORE_FIELDS)),
+    all8: percent(pooled(lenient.scores, FIELDS)),
+    core5Strict: percent(pooled(strict.scores, CORE_FIELDS)),
+    all8Strict: percent(pooled(strict.scores, FIELDS)),
+    core5Generic: percent(pooled(lenient.generic, CORE_FIELDS)),
+    all8Generic: percent(pooled(lenient.generic, FIELDS)),
+    fields: Object.fromEntries(FIELDS.map((f) => [f, percent(shown.scores.get(f)!)])) as Record<Field, number | null>,
+  };
+  return { row, diffs: shown.diffs };
+}
+
+function notesFor(corpus: readonly ScoredPage[], rows: readonly SummaryRow[], rounds: number): string[] {
+  const genericCount = corpus.filter((page) => page.generic).length;
+  const notes = [
+    `${corpus.length} pages (${genericCount} whose expected answers came from metascraper's generic rules, ` +
+      `${corpus.length - genericCount} from one of its per-site vendor packages), ${rounds} timed rounds after one warm-up`,
+    'every extractor reads the page as the production decoder decodes it, done once outside the timing',
+    'core5 = title, description, image, url, lang pooled; all8 = all eight fields pooled; "generic" = the same on the ' +
+      'generic-rule pages only',
+    `per-field columns: ${args.strict ? 'strict' : 'lenient'}; lenient: null expected values not scored, typographic ` +
+      'quotes/ellipsis equal to ASCII for every extractor alike; strict: nulls scored, text as is; absent fields never scored',
+    "date: the modification time, else the publication time, for every extractor (metascraper's own reading, " +
+      'which expected.json follows)',
+    '"ours, no rules pack" runs the same engine without its per-host rules; "metascraper + vendors" adds the ' +
+      'published vendor packages of the corpus hosts (youtube, x, amazon, bluesky, imdb, instagram, tiktok, uol) and ' +
+      "readability as the last fallback; metascraper-youtube's thumbnail probe needs the network and the benchmark " +
+      'runs offline, so its image rule answers nothing',
+  ];
+  const unfurlRow = rows.find((row) => row.extractor === 'unfurl.js');
+  const oursRow = rows.find((row) => row.extractor === 'ours (extract)');
+  if (unfurlRow && oursRow) {
+    notes.push(`ours runs ${(oursRow.pagesPerSecond / unfurlRow.pagesPerSecond).toFixed(2)}× the pages/s of unfurl.js`);
+  }
+  return notes;
+}
+
+function printRows(rows: readonly SummaryRow[]): void {
+  const header = [
+    'extractor',
+    'pages/s',
+    ...FIELDS,
+    'core5',
+    'all8',
+    'core5 strict',
+    'all8 strict',
+    'core5 generic',
+    'all8 generic',
+  ];
+  const table = rows.map((row) => [
+    row.extractor,
+    row.pagesPerSecond.toFixed(1),
+    ...FIELDS.map((f) => cell(row.fields[f])),
+    cell(row.core5),
+    cell(row.all8),
+    cell(row.core5Strict),
+    cell(row.all8Strict),
+    cell(row.core5Generic),
+    cell(row.all8Generic),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)));
+  const line = (cells: string[]): string => cells.map((text, c) => text.padEnd(widths[c])).join('  ');
+  console.log(line(header));
+  for (const row of table) console.log(line(row));
 }
 
 async function main(): Promise<void> {
-  const pages = loadCorpus(resolve(args.corpus));
+  const corpus = loadScoredCorpus(resolve(args.corpus), decode);
+  // Decoding and re-encoding happen here, once, outside every extractor's timing alike.
+  const pages: PeerPage[] = corpus.map((page) => ({
+    url: page.url,
+    html: page.html,
+    utf8: new TextEncoder().encode(page.html),
+  }));
   const rounds = Math.max(1, Number(args.rounds));
-  const header = ['extractor', 'pages/s', ...FIELDS, 'core5', 'all8', 'core5 strict', 'all8 strict'];
-  const rows: string[][] = [];
+  const wanted = (name: string): boolean => args.only === undefined || name.startsWith(args.only);
+  const peersWanted = args.only === undefined || !args.only.startsWith('ours');
+  const extractors = [...ours, ...(peersWanted ? await peerExtractors() : [])].filter((e) => wanted(e.name));
+  const rows: SummaryRow[] = [];
   for (const extractor of extractors) {
-    if (args.only !== undefined && !extractor.name.startsWith(args.only)) continue;
-    const results = await runAll(extractor, pages);
-    const start = performance.now();
-    for (let i = 0; i < rounds; i++) await runAll(extractor, pages);
-    const seconds = (performance.now() - start) / 1000;
-    const tally = (strict: boolean): { scores: Map<Field, Score>; diffs: string[] } => {
-      const scores = new Map<Field, Score>(FIELDS.map((f) => [f, { agree: 0, scored: 0 }]));
-      const diffs: string[] = [];
-      pages.forEach((page, i) => {
-        for (const field of FIELDS) {
-          // A field missing from expected.json was not measured for that page, in either reading.
-          if (page.excluded.has(field) || !Object.hasOwn(page.expected, field)) continue;
-          const score = scores.get(field)!;
-          const want = comparable(field, page.expected[field], strict);
-          if (want === undefined && !strict) continue;
-          const got = comparable(field, results[i][field], strict);
-          score.scored++;
-          if (want === got) score.agree++;
-          else diffs.push(`  ${page.id} ${field}\n    expected: ${want}\n    got:      ${got}`);
-        }
-      });
-      return { scores, diffs };
-    };
-    const lenient = tally(false);
-    const strict = tally(true);
-    const { scores, diffs } = args.strict ? strict : lenient;
-    const sum = (from: Map<Field, Score>, fields: readonly Field[]): Score =>
-      fields.reduce((acc, f) => ({ agree: acc.agree + from.get(f)!.agree, scored: acc.scored + from.get(f)!.scored }), {
-        agree: 0,
-        scored: 0,
-      });
-    rows.push([
-      extractor.name,
-      ((pages.length * rounds) / seconds).toFixed(1),
-      ...FIELDS.map((f) => pct(scores.get(f)!)),
-      pct(sum(lenient.scores, CORE_FIELDS)),
-      pct(sum(lenient.scores, FIELDS)),
-      pct(sum(strict.scores, CORE_FIELDS)),
-      pct(sum(strict.scores, FIELDS)),
-    ]);
-    const showDiffs = args.only === undefined ? extractor === extractors[0] : extractor.name.startsWith(args.only);
+    const { row, diffs } = await measure(extractor, corpus, pages, rounds);
+    rows.push(row);
+    const showDiffs = args.only === undefined ? extractor === extractors[0] : wanted(extractor.name);
     if (args.verbose && showDiffs)
       console.log(`\n${extractor.name}: ${diffs.length} disagreements\n${diffs.join('\n')}`);
   }
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]): string => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ');
-  console.log(`\n${pages.length} pages, ${rounds} timed rounds after one warm-up; agreement with expected.json`);
-  console.log('core5 = title, description, image, url, lang pooled; all8 = all eight fields pooled');
-  console.log(
-    `per-field columns: ${args.strict ? 'strict' : 'lenient'}; core5/all8 lenient: null expected values not scored, ` +
-      'typographic quotes/ellipsis equal to ASCII; "strict" columns: nulls scored, text as is; absent fields never scored',
-  );
-  console.log('date: expected.json takes the modified time before the published one; each extractor maps its own\n');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
+  const notes = notesFor(corpus, rows, rounds);
+  console.log(`\n${notes.join('\n')}\n`);
+  printRows(rows);
+  if (args.json !== undefined) {
+    const summary = { name: 'extract', rows: rows.map(({ fields, ...row }) => ({ ...row, ...fields })), notes };
+    writeFileSync(resolve(args.json), `${JSON.stringify(summary, null, 2)}\n`);
+  }
 }
 
 await main();

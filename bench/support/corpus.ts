@@ -33,3 +33,52 @@ export function largestPages(count: number, dir = CORPUS_DIR): CorpusPage[] {
 export function corpusPage(name: string, dir = CORPUS_DIR): CorpusPage {
   return { name, html: readFileSync(join(dir, name, 'input.html')) };
 }
+
+/** A corpus page with what bench:extract scores it against. */
+export interface ScoredPage {
+  id: string;
+  url: string;
+  /** The page as stored. */
+  bytes: Buffer;
+  /** The page decoded by the service's own decoder (BOM, `<meta>` prescan, late `<meta charset>`, UTF-8 check). */
+  html: string;
+  expected: Record<string, unknown>;
+  /** Fields whose expected value varies and is not scored. */
+  excluded: Set<string>;
+  /**
+   * Whether the expected answer came from metascraper's generic rules alone; the other pages' answers came from one
+   * of its per-site vendor packages (`source.path` names the package whose fixture the page is).
+   */
+  generic: boolean;
+  /** The metascraper package whose fixture the page is (`metascraper`, `metascraper-youtube`, ...). */
+  sourcePackage: string;
+}
+
+interface PageMeta {
+  url: string;
+  excluded_fields?: string[];
+  source?: { path?: string };
+}
+
+/** Every page of the corpus in `dir`, in name order, decoded with `decode` (the production decoder). */
+export function loadScoredCorpus(dir: string, decode: (bytes: Buffer) => string): ScoredPage[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort((a, b) => a.localeCompare(b))
+    .map((id) => {
+      const meta = JSON.parse(readFileSync(join(dir, id, 'meta.json'), 'utf8')) as PageMeta;
+      const bytes = readFileSync(join(dir, id, 'input.html'));
+      const sourcePackage = meta.source?.path?.split('/')[1] ?? 'metascraper';
+      return {
+        id,
+        url: meta.url,
+        bytes,
+        html: decode(bytes),
+        expected: JSON.parse(readFileSync(join(dir, id, 'expected.json'), 'utf8')) as Record<string, unknown>,
+        excluded: new Set(meta.excluded_fields ?? []),
+        generic: sourcePackage === 'metascraper',
+        sourcePackage,
+      };
+    });
+}

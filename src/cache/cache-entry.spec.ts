@@ -1,11 +1,12 @@
 import { DomainError } from '../common/errors/domain-error.js';
-import { errorEntry, isCacheableError, parseEntry, domainErrorOf, valueEntry } from './cache-entry.js';
+import { errorEntry, errorTtlSeconds, isCacheableError, parseEntry, domainErrorOf, valueEntry } from './cache-entry.js';
 
 describe('isCacheableError', () => {
   it.each([
     [new DomainError('UPSTREAM_ERROR', 'gone', { details: { upstreamStatus: 404 } }), true],
     [new DomainError('UPSTREAM_ERROR', 'gone', { details: { upstreamStatus: 410 } }), true],
     [new DomainError('UPSTREAM_TIMEOUT', 'slow'), true],
+    [new DomainError('UPSTREAM_BLOCKED', 'challenge', { details: { reason: 'bot-challenge' } }), true],
     [new DomainError('UPSTREAM_ERROR', 'broken', { details: { upstreamStatus: 500 } }), false],
     [new DomainError('UPSTREAM_ERROR', 'refused', { details: { cause: 'refused' } }), false],
     [new DomainError('UPSTREAM_ERROR', 'odd', { details: { upstreamStatus: '404' } }), false],
@@ -16,6 +17,29 @@ describe('isCacheableError', () => {
     ['a string', false],
   ])('%p → %p', (error, cacheable) => {
     expect(isCacheableError(error)).toBe(cacheable);
+  });
+});
+
+describe('errorTtlSeconds', () => {
+  const cfg = { errorTtlSeconds: 60, blockedTtlSeconds: 300 };
+
+  it.each([
+    [new DomainError('UPSTREAM_BLOCKED', 'consent', { details: { reason: 'consent' } }), 300],
+    [new DomainError('UPSTREAM_ERROR', 'gone', { details: { upstreamStatus: 404 } }), 60],
+    [new DomainError('UPSTREAM_TIMEOUT', 'slow'), 60],
+    [new DomainError('UPSTREAM_ERROR', 'broken', { details: { upstreamStatus: 500 } }), 0],
+    [new DomainError('BLOCKED_DESTINATION', 'private'), 0],
+    [new Error('bug'), 0],
+  ])('gives %p a TTL of %p s', (error, ttl) => {
+    expect(errorTtlSeconds(error, cfg)).toBe(ttl);
+  });
+
+  it('caches block pages for their own TTL, 0 turning it off', () => {
+    const blocked = new DomainError('UPSTREAM_BLOCKED', 'login', { details: { reason: 'login-wall' } });
+    expect([
+      errorTtlSeconds(blocked, { errorTtlSeconds: 60, blockedTtlSeconds: 0 }),
+      errorTtlSeconds(new DomainError('UPSTREAM_TIMEOUT', 'slow'), { errorTtlSeconds: 0, blockedTtlSeconds: 300 }),
+    ]).toEqual([0, 0]);
   });
 });
 

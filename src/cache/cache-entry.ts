@@ -31,14 +31,31 @@ export type CacheEntry<T = unknown> = ValueEntry<T> | ErrorEntry;
 const CACHEABLE_UPSTREAM_STATUSES = new Set([404, 410]);
 
 /**
- * Whether a loader error is an answer about the target worth caching for `CACHE_ERROR_TTL_SECONDS`:
- * the target is gone (`UPSTREAM_ERROR` with upstream 404/410) or did not answer in time (`UPSTREAM_TIMEOUT`).
+ * Whether a loader error is an answer about the target worth caching: the target is gone (`UPSTREAM_ERROR` with
+ * upstream 404/410), did not answer in time (`UPSTREAM_TIMEOUT`) or answered with a block page (`UPSTREAM_BLOCKED`).
  * Errors about the request itself (`INVALID_URL`, `BLOCKED_DESTINATION`, ...) and our own failures never are.
  */
 export function isCacheableError(error: unknown): error is DomainError {
   if (!(error instanceof DomainError)) return false;
-  if (error.code === 'UPSTREAM_TIMEOUT') return true;
+  if (error.code === 'UPSTREAM_TIMEOUT' || error.code === 'UPSTREAM_BLOCKED') return true;
   return error.code === 'UPSTREAM_ERROR' && CACHEABLE_UPSTREAM_STATUSES.has(error.details?.upstreamStatus as number);
+}
+
+/** The error TTLs of the cache configuration. */
+export interface ErrorTtls {
+  /** `CACHE_ERROR_TTL_SECONDS`: errors that say something about the target. */
+  errorTtlSeconds: number;
+  /** `CACHE_BLOCKED_TTL_SECONDS`: block pages (bot challenges, consent and login walls), often short-lived. */
+  blockedTtlSeconds: number;
+}
+
+/**
+ * How long a loader error is cached, in seconds; 0 when it is not. The one place that picks a TTL per kind of
+ * error: block pages have their own, every other cacheable error the general one.
+ */
+export function errorTtlSeconds(error: unknown, cfg: ErrorTtls): number {
+  if (!isCacheableError(error)) return 0;
+  return error.code === 'UPSTREAM_BLOCKED' ? cfg.blockedTtlSeconds : cfg.errorTtlSeconds;
 }
 
 /** An entry for `value`, fresh for `ttlSeconds`, then stale for `staleSeconds`. */

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { DomainError } from '../common/errors/domain-error.js';
 import { cacheConfig } from '../config/cache.config.js';
-import { errorEntry, isCacheableError, parseEntry, domainErrorOf, valueEntry, type CacheEntry } from './cache-entry.js';
+import { errorEntry, errorTtlSeconds, parseEntry, domainErrorOf, valueEntry, type CacheEntry } from './cache-entry.js';
 import { previewKey } from './cache-key.js';
 import { previewCacheAnswers, singleFlightJoins } from './cache.metrics.js';
 import { FailOpenStore, type FailOpenStoreStats } from './fail-open-store.js';
@@ -137,13 +138,14 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
   /** Runs the loader (shared by concurrent callers) and stores its value, or its error when that is cacheable. */
   private load<T>(key: string, loader: () => Promise<T>, cacheErrors: boolean): Promise<Resolved<T>> {
     return this.loads.run(key, async () => {
-      const { ttlSeconds, staleSeconds, errorTtlSeconds } = this.cfg;
+      const { ttlSeconds, staleSeconds } = this.cfg;
       let value: T;
       try {
         value = await loader();
       } catch (error) {
-        if (cacheErrors && errorTtlSeconds > 0 && isCacheableError(error)) {
-          await this.store.set(key, errorEntry(error, this.now(), errorTtlSeconds), errorTtlSeconds * 1000);
+        const errorTtl = cacheErrors ? errorTtlSeconds(error, this.cfg) : 0;
+        if (errorTtl > 0 && error instanceof DomainError) {
+          await this.store.set(key, errorEntry(error, this.now(), errorTtl), errorTtl * 1000);
         }
         throw error;
       }

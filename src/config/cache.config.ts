@@ -25,6 +25,7 @@ export function readCacheConfig(env: Env = process.env) {
     ttlSeconds: int(env, 'CACHE_TTL_SECONDS', { default: 3600, min: 1, max: YEAR_SECONDS }),
     staleSeconds: int(env, 'CACHE_STALE_SECONDS', { default: DAY_SECONDS, min: 0, max: YEAR_SECONDS }),
     errorTtlSeconds: int(env, 'CACHE_ERROR_TTL_SECONDS', { default: 60, min: 0, max: DAY_SECONDS }),
+    blockedTtlSeconds: int(env, 'CACHE_BLOCKED_TTL_SECONDS', { default: 300, min: 0, max: DAY_SECONDS }),
     memoryMaxItems: int(env, 'CACHE_MEMORY_MAX_ITEMS', { default: 10_000, min: 1, max: 16_777_216 }),
     /** Entries of the in-process L1 in front of memcached; 0 turns the L1 off (every read goes to memcached). */
     l1MaxItems: int(env, 'CACHE_L1_MAX_ITEMS', { default: 10_000, min: 0, max: 16_777_216 }),

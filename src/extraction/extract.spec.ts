@@ -55,8 +55,8 @@ describe('extract', () => {
       ],
       videos: [{ url: 'https://video.example.com/v.mp4', type: 'video/mp4' }],
       icons: [
-        { url: 'https://news.example.com/favicon-32.png', rel: 'icon', sizes: '32x32', type: 'image/png' },
         { url: 'https://news.example.com/assets/touch.png', rel: 'apple-touch-icon' },
+        { url: 'https://news.example.com/favicon-32.png', rel: 'icon', sizes: '32x32', type: 'image/png' },
       ],
       oembedLinks: [
         { url: 'https://news.example.com/oembed?url=x', format: 'json' },
@@ -256,5 +256,107 @@ describe('extract', () => {
 
   it('runs the same through the worker entry point', () => {
     expect(extractTask({ html: ARTICLE, url: URL_ })).toEqual(extract(ARTICLE, URL_));
+  });
+
+  describe('on hostile pages', () => {
+    it('returns the title it read first when 200,000 nested elements follow, and says the scan stopped', () => {
+      const html = `<title>deep</title>${'<div>'.repeat(200_000)}`;
+      expect(extract(html, 'https://example.com/')).toEqual({
+        type: 'website',
+        title: 'deep',
+        icons: [{ url: 'https://example.com/favicon.ico', rel: 'icon' }],
+        sources: { type: 'default', title: 'title', icons: '/favicon.ico' },
+        budget: 'depth',
+      });
+    });
+
+    it('caps a 900,000-character og:title and an unclosed <title> followed by 1 MiB of text', () => {
+      const long = extract(`<head><meta property="og:title" content="${'word '.repeat(180_000)}">`, 'https://e.com/');
+      const unclosed = extract(`<head><title>${'x'.repeat(1 << 20)}`, 'https://e.com/');
+      expect([long.title?.length, long.title?.endsWith('word…'), unclosed.title?.length]).toEqual([300, true, 300]);
+    });
+
+    it('keeps a small preview of a page with 50,000 og:image tags', () => {
+      const tags = Array.from({ length: 50_000 }, (_, i) => `<meta property="og:image" content="/i/${i}.jpg">`);
+      const metadata = extract(`<head>${tags.join('')}</head>`, 'https://e.com/');
+      expect(metadata.images).toEqual(Array.from({ length: 8 }, (_, i) => ({ url: `https://e.com/i/${i}.jpg` })));
+      expect(JSON.stringify(metadata).length).toBeLessThan(2000);
+    });
+
+    it('caps every text field and alt text, drops URLs longer than 2048 characters, and caps the lists', () => {
+      const words = (n: number): string => 'lorem '.repeat(n).trim();
+      const icons = Array.from({ length: 20 }, (_, i) => `<link rel="icon" href="/icon-${i}.png">`).join('');
+      const videos = Array.from({ length: 20 }, (_, i) => `<meta property="og:video" content="/v${i}.mp4">`).join('');
+      const html = `<head>
+        <meta property="og:description" content="${words(1000)}">
+        <meta property="og:site_name" content="${words(100)}">
+        <meta property="og:image" content="/${'a'.repeat(3000)}.jpg">
+        <meta property="og:image" content="/ok.jpg"><meta property="og:image:alt" content="${words(200)}">
+        <meta name="theme-color" content="${'#'.repeat(100)}">${icons}${videos}</head>`;
+      const m = extract(html, 'https://e.com/');
+      expect({
+        description: m.description?.length,
+        siteName: m.siteName?.length,
+        images: m.images?.map((image) => [image.url, image.alt?.length]),
+        themeColor: m.themeColor,
+        icons: m.icons?.length,
+        videos: m.videos?.length,
+      }).toEqual({
+        description: 996,
+        siteName: 96,
+        images: [['https://e.com/ok.jpg', 300]],
+        themeColor: undefined,
+        icons: 8,
+        videos: 4,
+      });
+    });
+  });
+
+  describe('general rules', () => {
+    it('reads <meta name="title">, "language" and "thumbnail" when nothing better is declared', () => {
+      const html = `<head><meta name="title" content="Meta title"><meta name="language" content="German">
+        <meta name="thumbnail" content="/thumb.jpg"></head><body></body>`;
+      expect(extract(html, 'https://e.com/a')).toMatchObject({
+        title: 'Meta title',
+        lang: 'de',
+        images: [{ url: 'https://e.com/thumb.jpg' }],
+        sources: { title: 'meta:title', lang: 'meta:language', images: 'meta:thumbnail' },
+      });
+    });
+
+    it("prefers a rel=canonical naming the page to an og:url naming the site's home page", () => {
+      const html = (canonical: string): string =>
+        `<head><meta property="og:url" content="https://e.com/">${canonical}</head>`;
+      expect([
+        extract(html('<link rel="canonical" href="/news/story">'), 'https://e.com/news/story?ref=x').canonicalUrl,
+        extract(html(''), 'https://e.com/news/story').canonicalUrl,
+        extract(html('<link rel="canonical" href="/other">'), 'https://e.com/').canonicalUrl,
+      ]).toEqual(['https://e.com/news/story', 'https://e.com/', 'https://e.com/']);
+    });
+
+    it('keeps a leading brand when og:title and twitter:title both declare the title whole', () => {
+      const html = (twitter: string): string =>
+        `<head><meta property="og:site_name" content="Example"><meta property="og:title" content="Example | Story">${twitter}</head>`;
+      expect([
+        extract(html('<meta name="twitter:title" content="Example | Story">'), 'https://e.com/').title,
+        extract(html('<meta name="twitter:title" content="Story">'), 'https://e.com/').title,
+        extract(html(''), 'https://e.com/').title,
+      ]).toEqual(['Example | Story', 'Story', 'Story']);
+    });
+
+    it("gives an image the twitter:image:alt written for it, and never another image's", () => {
+      const html = (twitterImage: string): string => `<head><meta property="og:image" content="https://e.com/a.jpg">
+        <meta name="twitter:image" content="${twitterImage}"><meta name="twitter:image:alt" content="Alt of the card"></head>`;
+      expect([
+        extract(html('https://e.com/a.jpg'), 'https://e.com/').images,
+        extract(html('https://e.com/other.jpg'), 'https://e.com/').images,
+      ]).toEqual([[{ url: 'https://e.com/a.jpg', alt: 'Alt of the card' }], [{ url: 'https://e.com/a.jpg' }]]);
+    });
+
+    it('names the web-app manifest of the page', () => {
+      expect(
+        extract('<head><link rel="manifest" href="/site.webmanifest"></head>', 'https://e.com/a/b').manifestUrl,
+      ).toBe('https://e.com/site.webmanifest');
+    });
   });
 });

@@ -1,3 +1,5 @@
+import type { BudgetReason } from './page-scan.js';
+
 /** An image a page offers for its preview card. */
 export interface ImageInfo {
   url: string;
@@ -15,7 +17,10 @@ export interface VideoInfo {
   type?: string;
 }
 
-/** A site icon; `rel` is the normalised link relation that declared it (`icon`, `apple-touch-icon`, ...). */
+/**
+ * A site icon; `rel` is the normalised link relation that declared it (`icon`, `apple-touch-icon`, ...), or
+ * `manifest` for an icon of the web-app manifest.
+ */
 export interface IconInfo {
   url: string;
   sizes?: string;
@@ -48,11 +53,15 @@ export interface Metadata {
   videos?: VideoInfo[];
   icons?: IconInfo[];
   oembedLinks?: OembedLink[];
+  /** The web-app manifest the page names (`<link rel="manifest">`), whose icons the service may fetch. */
+  manifestUrl?: string;
   /** Name of the rule that gave each field (debug output). */
   sources: Partial<Record<MetadataField, string>>;
   /** `true` when the body was not read because the head already answered every field. */
   truncatedScan?: boolean;
+  /** The scan budget that stopped reading the document early (debug output); what was read is kept. */
+  budget?: BudgetReason;
 }
 
 /** Fields of {@link Metadata} that come from rules. */
-export type MetadataField = Exclude<keyof Metadata, 'sources' | 'truncatedScan'>;
+export type MetadataField = Exclude<keyof Metadata, 'sources' | 'truncatedScan' | 'budget'>;

@@ -52,10 +52,41 @@ export interface PageScan {
   baseHref?: string;
   /** `false` when the pass stopped after the head. */
   bodyScanned: boolean;
+  /** The budget that stopped the pass before the end of the document, if one did. */
+  budget?: BudgetReason;
 }
 
 /** Decides, once the head is complete, whether the body still has to be read. */
 export type HeadCheck = (scan: PageScan) => boolean;
+
+/** Which limit of a {@link ScanBudget} stopped a pass. */
+export type BudgetReason = 'chars' | 'depth' | 'time';
+
+/**
+ * How much work one pass may do. Past any limit the pass stops where it is and keeps what it found, so a hostile
+ * document (200,000 nested `<div>`s, on which htmlparser2 itself is quadratic) costs a bounded time. The parse
+ * pool's timeout stays only as the last resort.
+ */
+export interface ScanBudget {
+  /** Characters of the document read. @default 4194304 */
+  maxChars: number;
+  /** Elements open at once; htmlparser2's cost per tag grows with it. @default 1024 */
+  maxDepth: number;
+  /** Milliseconds spent, checked every few hundred tags. @default 500 */
+  maxMs: number;
+  /** The clock. @default performance.now */
+  now: () => number;
+}
+
+export const DEFAULT_SCAN_BUDGET: ScanBudget = {
+  maxChars: 4 * 1024 * 1024,
+  maxDepth: 1024,
+  maxMs: 500,
+  now: () => performance.now(),
+};
+
+/** The clock is read every this many tags (opening or closing, matched or not). */
+const TAGS_PER_CLOCK_READ = 256;
 
 const MIN_PARAGRAPH_LENGTH = 80;
 const MAX_CAPTURE_LENGTH = 2000;
@@ -63,6 +94,12 @@ const MAX_BODY_IMAGES = 8;
 const MAX_TIMES = 4;
 const MAX_HINTS = 6;
 const MAX_HINT_LENGTH = 80;
+/** Bounds on what one page can make the scan keep, far above what real pages declare. */
+const MAX_METAS = 2048;
+const MAX_LINKS = 1024;
+const MAX_ITEM_PROPS = 2048;
+const MAX_JSON_LD_BLOCKS = 64;
+const MAX_ITEM_TYPES = 64;
 const CHROME_TAGS = new Set(['nav', 'header', 'footer', 'aside', 'form', 'menu', 'dialog', 'noscript']);
 const INLINE_TAGS = new Set([
   'a',
@@ -123,13 +160,38 @@ type Attribs = Partial<Record<string, string>>;
  * Reads `html` once with htmlparser2's streaming tokenizer (no DOM). When the head closes,
  * `needsBody` decides whether the rest of the document is read at all.
  */
-export function scanPage(html: string, url: string, needsBody: HeadCheck): PageScan {
-  const scanner = new PageScanner(url, needsBody);
-  const parser = new Parser(scanner, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+export function scanPage(html: string, url: string, needsBody: HeadCheck, budget: Partial<ScanBudget> = {}): PageScan {
+  const limits: ScanBudget = { ...DEFAULT_SCAN_BUDGET, ...budget };
+  const scanner = new PageScanner(url, needsBody, limits);
+  const parser = new BudgetedParser(scanner);
   scanner.parser = parser;
-  parser.write(html);
-  if (!scanner.stopped) parser.end();
+  // One write of the whole text: the tokenizer reads a flat string much faster than slices of one.
+  const over = html.length > limits.maxChars;
+  parser.write(over ? html.slice(0, limits.maxChars) : html);
+  if (!scanner.stopped && over) scanner.stop('chars');
+  if (scanner.stopped) scanner.flush();
+  else parser.end();
   return scanner.scan;
+}
+
+/**
+ * htmlparser2's parser with a hook on every tag the tokenizer meets, matched or not: that is where the scan reads
+ * its clock, since a run of unmatched end tags under a deep stack costs time without reaching any handler.
+ */
+class BudgetedParser extends Parser {
+  constructor(private readonly scanner: PageScanner) {
+    super(scanner, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  }
+
+  override onopentagname(start: number, endIndex: number): void {
+    this.scanner.onTag();
+    super.onopentagname(start, endIndex);
+  }
+
+  override onclosetag(start: number, endIndex: number): void {
+    this.scanner.onTag();
+    super.onclosetag(start, endIndex);
+  }
 }
 
 class PageScanner {
@@ -137,6 +199,8 @@ class PageScanner {
   parser?: Parser;
   stopped = false;
 
+  private readonly started: number;
+  private tags = 0;
   private depth = 0;
   private headDone = false;
   private inBody = false;
@@ -150,7 +214,9 @@ class PageScanner {
   constructor(
     url: string,
     private readonly needsBody: HeadCheck,
+    private readonly budget: ScanBudget,
   ) {
+    this.started = budget.now();
     this.scan = {
       url,
       metas: [],
@@ -167,9 +233,36 @@ class PageScanner {
     };
   }
 
+  /** Counts a tag of the document and stops the pass once the time budget is spent. */
+  onTag(): void {
+    if (++this.tags % TAGS_PER_CLOCK_READ === 0 && this.budget.now() - this.started > this.budget.maxMs) {
+      this.stop('time');
+    }
+  }
+
+  /** Stops the pass where it is, recording which budget ran out. */
+  stop(reason: BudgetReason): void {
+    if (this.stopped) return;
+    this.scan.budget = reason;
+    this.stopped = true;
+    this.parser?.pause();
+  }
+
+  /** Gives open captures (a `<title>` that never closed) the text they had when the pass stopped. */
+  flush(): void {
+    for (const capture of this.captures) capture.done(capture.parts.join(''));
+    this.captures = [];
+    this.rawText = undefined;
+  }
+
   onopentag(name: string, attribs: Attribs): void {
+    if (this.stopped) return;
     this.breakCaptures(name);
     this.depth++;
+    if (this.depth > this.budget.maxDepth) {
+      this.stop('depth');
+      return;
+    }
     switch (name) {
       case 'html':
         this.scan.htmlLang ??= attribs.lang || attribs['xml:lang'] || undefined;
@@ -199,22 +292,25 @@ class PageScanner {
   }
 
   ontext(text: string): void {
+    if (this.stopped) return;
     if (this.rawText) {
       this.rawText.buffer?.push(text);
       return;
     }
     for (const capture of this.captures) {
       if (capture.length < MAX_CAPTURE_LENGTH) {
-        capture.parts.push(text);
-        capture.length += text.length;
+        const part = text.slice(0, MAX_CAPTURE_LENGTH - capture.length);
+        capture.parts.push(part);
+        capture.length += part.length;
       }
     }
   }
 
   onclosetag(name: string): void {
+    if (this.stopped) return;
     if (name === 'script' || name === 'style' || name === 'template') {
       const buffer = this.rawText?.buffer;
-      if (buffer) this.scan.jsonLdBlocks.push(buffer.join(''));
+      if (buffer && this.scan.jsonLdBlocks.length < MAX_JSON_LD_BLOCKS) this.scan.jsonLdBlocks.push(buffer.join(''));
       this.rawText = undefined;
     }
     this.closeCaptures();
@@ -262,11 +358,11 @@ class PageScanner {
     // An attribute name holding a quote means an unescaped quote ended `content` early: the value is cut.
     if (value === undefined || Object.keys(attribs).some((name) => /["']/.test(name))) return;
     const key = attribs.property || attribs.name || attribs['http-equiv'];
-    if (key) this.scan.metas.push({ key: key.trim().toLowerCase(), value });
+    if (key && this.scan.metas.length < MAX_METAS) this.scan.metas.push({ key: key.trim().toLowerCase(), value });
   }
 
   private onLink(attribs: Attribs): void {
-    if (!attribs.rel || !attribs.href) return;
+    if (!attribs.rel || !attribs.href || this.scan.links.length >= MAX_LINKS) return;
     this.scan.links.push({
       rel: attribs.rel.trim().toLowerCase().replace(/\s+/g, ' '),
       href: attribs.href,
@@ -338,14 +434,15 @@ class PageScanner {
     const props = (attribs.itemprop ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean);
     const paths = props.map((prop) => (parent ? `${parent}.${prop}` : prop));
     if (attribs.itemscope !== undefined) {
-      if (attribs.itemtype && props.length === 0) this.scan.itemTypes.push(attribs.itemtype.trim().split(/\s+/)[0]);
+      if (attribs.itemtype && props.length === 0 && this.scan.itemTypes.length < MAX_ITEM_TYPES)
+        this.scan.itemTypes.push(attribs.itemtype.trim().split(/\s+/)[0]);
       this.scopes.push({ depth: this.depth, path: paths[0] ?? parent });
     }
     if (props.length === 0) return;
     const direct = microdataValue(name, props, attribs);
     const itemProps = this.scan.itemProps;
     const record = (value: string): void => {
-      for (const path of paths) itemProps.push({ path, value });
+      for (const path of paths) if (itemProps.length < MAX_ITEM_PROPS) itemProps.push({ path, value });
     };
     if (direct !== undefined) record(direct);
     else if (name !== 'meta' && name !== 'link') this.capture(record);

@@ -88,6 +88,28 @@ describe('decodeText', () => {
     expect(decodeText(buffer, declared, mode)).toEqual(expected);
   });
 
+  it('honours a <meta charset> beyond the first 1024 bytes, as a browser re-decodes when its parser meets it', () => {
+    const head = `<html><head><style>${'p{color:red}'.repeat(200)}</style>`;
+    const late = Buffer.concat([Buffer.from(`${head}<meta charset="windows-1251"></head><p>`), CP1251_PRIVET]);
+    const pragma = Buffer.concat([
+      Buffer.from(`${head}<meta http-equiv="Content-Type" content="text/html; charset=koi8-r"></head><p>`),
+      Buffer.from([0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]),
+    ]);
+    expect([decodeText(late, undefined, 'html'), decodeText(pragma, undefined, 'html').charset]).toEqual([
+      { text: `${head}<meta charset="windows-1251"></head><p>Привет`, charset: 'windows-1251' },
+      'koi8-r',
+    ]);
+  });
+
+  it('lets Content-Type and an early <meta> win over a late one, and reads no late <meta> in JSON', () => {
+    const tail = `${' '.repeat(2000)}<meta charset="windows-1251">`;
+    expect([
+      decodeText(Buffer.from(`<p>Привет${tail}`), 'utf-8', 'html').charset,
+      decodeText(Buffer.from(`<meta charset="utf-8"><p>Привет${tail}`), undefined, 'html').charset,
+      decodeText(Buffer.from(`{"a":"${tail.replaceAll('"', '\\"')}"}`), undefined, 'json').charset,
+    ]).toEqual(['utf-8', 'utf-8', 'utf-8']);
+  });
+
   it('keeps UTF-8 for a page cut in the middle of a character', () => {
     const cut = Buffer.from('<p>Привет').subarray(0, 8);
     expect(decodeText(cut, undefined, 'html', true)).toEqual({ text: '<p>Пр\ufffd', charset: 'utf-8' });

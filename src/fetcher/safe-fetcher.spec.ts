@@ -15,6 +15,7 @@ import { constants as zlibConstants, createBrotliCompress, createGzip, gzipSync 
 import { buildConnector } from 'undici';
 import { DomainError } from '../common/errors/domain-error.js';
 import { HostResolver } from './host-resolver.js';
+import { fetchManifest, MANIFEST_MAX_BYTES } from './manifest-fetch.js';
 import { SafeFetcher, type FetchResult, type SafeFetcherOptions } from './safe-fetcher.js';
 
 const TIMEOUT_MS = 1200;
@@ -164,12 +165,47 @@ describe('SafeFetcher', () => {
     res.writeHead(status, headers).end(body);
   }
 
+  /** Answers that carry no page: redirects without a Location, challenges, late charsets, manifests. */
+  const edgeRoutes: Partial<Record<string, (res: ServerResponse, query: URLSearchParams) => void>> = {
+    '/no-location': (res, query) =>
+      reply(res, Number(query.get('code')), { 'content-type': 'text/html' }, '<html>moved, somewhere</html>'),
+    '/challenge': (res) =>
+      reply(
+        res,
+        403,
+        { 'content-type': 'text/html', 'cf-mitigated': 'challenge' },
+        `<title>Just a moment...</title>${'x'.repeat(100_000)}`,
+      ),
+    '/late-meta': (res) =>
+      reply(
+        res,
+        200,
+        { 'content-type': 'text/html' },
+        Buffer.concat([
+          Buffer.from(`<html><head><!--${'-'.repeat(2000)}--><meta charset="windows-1251"><p>`),
+          CP1251_PRIVET,
+        ]),
+      ),
+    '/site.webmanifest': (res) =>
+      reply(
+        res,
+        200,
+        { 'content-type': 'application/manifest+json' },
+        '{"icons":[{"src":"/i.png","sizes":"192x192"}],"__proto__":{"x":1}}',
+      ),
+    '/big.webmanifest': (res) =>
+      reply(res, 200, { 'content-type': 'application/manifest+json' }, `{"name":"${'n'.repeat(MANIFEST_MAX_BYTES)}"}`),
+    '/bad.webmanifest': (res) => reply(res, 200, { 'content-type': 'application/manifest+json' }, '{"icons": ['),
+  };
+
   function route(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fixture');
     const query = url.searchParams;
     received.push({ url: url.pathname + url.search, headers: req.headers, port: req.socket.localPort ?? 0 });
     const html = (body: string | Buffer, type = 'text/html; charset=utf-8'): void =>
       reply(res, 200, { 'content-type': type }, body);
+    const edge = edgeRoutes[url.pathname];
+    if (edge !== undefined) return edge(res, query);
     switch (url.pathname) {
       case '/page':
         return html(PAGE);
@@ -433,6 +469,38 @@ describe('SafeFetcher', () => {
     it.each([404, 500, 503])('turns an upstream %i into UPSTREAM_ERROR carrying the status', async (code) => {
       await expect(makeFetcher().fetch(`${base}/status?code=${code}`)).rejects.toEqual(
         failure('UPSTREAM_ERROR', { cause: 'status', upstreamStatus: code }),
+      );
+    });
+
+    it.each([301, 302, 303, 304, 307, 308, 300])(
+      'turns a %i without a Location to follow into UPSTREAM_ERROR with the status, not a preview of its body',
+      async (code) => {
+        await expect(makeFetcher().fetch(`${base}/no-location?code=${code}`)).rejects.toEqual(
+          expect.objectContaining({
+            code: 'UPSTREAM_ERROR',
+            message: `127.0.0.1:${port} answered ${code} without a redirect to follow`,
+            details: { cause: 'status', upstreamStatus: code },
+          }),
+        );
+      },
+    );
+
+    it('returns the start of a 4xx/5xx answer when the caller asks to judge it, cut at errorBodyBytes', async () => {
+      const result = await makeFetcher().fetch(`${base}/challenge`, { errorBodyBytes: 1024 });
+      expect(result).toEqual({
+        finalUrl: `${base}/challenge`,
+        status: 403,
+        headers: expect.objectContaining({ 'cf-mitigated': 'challenge' }),
+        contentType: 'text/html',
+        charset: 'utf-8',
+        body: `<title>Just a moment...</title>${'x'.repeat(1024 - 31)}`,
+        bytes: 1024,
+        truncated: true,
+        redirects: [],
+        timings: ANY_TIMINGS,
+      });
+      await expect(makeFetcher().fetch(`${base}/challenge`)).rejects.toEqual(
+        failure('UPSTREAM_ERROR', { cause: 'status', upstreamStatus: 403 }),
       );
     });
 
@@ -846,6 +914,7 @@ describe('SafeFetcher', () => {
       ['a utf-7 label, which is never obeyed', '/utf7', 'utf-8', '<p>Hi +ADw-script+AD4-'],
       ['an iso-2022-kr <meta>, which cannot be decoded', '/iso-2022-kr-meta', 'windows-1252', 'caf\u00e9'],
       ['undeclared bytes that are not UTF-8', '/undeclared-latin1', 'windows-1252', '<p>caf\u00e9'],
+      ['a <meta charset> beyond the first 1024 bytes', '/late-meta', 'windows-1251', '<p>Привет'],
     ])('decodes %s', async (_name, path, charset, text) => {
       const result = await makeFetcher().fetch(`${base}${path}`);
       expect(result.charset).toBe(charset);
@@ -855,6 +924,33 @@ describe('SafeFetcher', () => {
     it('reads JSON as UTF-8', async () => {
       const result = await makeFetcher().fetch(`${base}/data.json`, { mode: 'json' });
       expect(result).toEqual(expect.objectContaining({ body: '{"title":"Ünïcode"}', charset: 'utf-8' }));
+    });
+  });
+
+  describe('web-app manifests', () => {
+    it('fetches and parses a manifest, dropping prototype keys', async () => {
+      await expect(fetchManifest(makeFetcher(), `${base}/site.webmanifest`)).resolves.toEqual({
+        icons: [{ src: '/i.png', sizes: '192x192' }],
+      });
+      expect(received.at(-1)?.headers.accept).toBe('application/manifest+json,application/json;q=0.9,*/*;q=0.1');
+    });
+
+    it.each([
+      ['missing', '/missing.webmanifest'],
+      ['over the byte cap', '/big.webmanifest'],
+      ['not JSON', '/bad.webmanifest'],
+      ['at a refused address', 'http://127.0.0.2/site.webmanifest'],
+    ])('gives nothing for a manifest %s', async (_name, path) => {
+      const url = path.startsWith('http') ? path : `${base}${path}`;
+      await expect(fetchManifest(makeFetcher(), url)).resolves.toBeUndefined();
+    });
+
+    it("rejects with the caller's reason when the caller aborts", async () => {
+      const controller = new AbortController();
+      controller.abort(new Error('client gone'));
+      await expect(fetchManifest(makeFetcher(), `${base}/site.webmanifest`, controller.signal)).rejects.toThrow(
+        'client gone',
+      );
     });
   });
 

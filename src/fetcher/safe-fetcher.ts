@@ -9,7 +9,7 @@ import { decodeText } from './charset.js';
 import { bodyKindFor, parseContentType, type FetchMode } from './content-kind.js';
 import { connectTraceStorage, guardedConnector, type ConnectTrace } from './guarded-connector.js';
 import { HostResolver } from './host-resolver.js';
-import { toUpstreamError } from './upstream-errors.js';
+import { toUpstreamError, upstreamStatusError } from './upstream-errors.js';
 import { checkUrl, type UrlGatePolicy } from './url-gate.js';
 
 /** How the fetcher is set up: the `fetch` config namespace, or plain values in tests. */
@@ -49,6 +49,11 @@ export interface FetchOptions {
   accept?: string;
   /** Cancels the fetch (a batch client went away); the fetch then rejects with the signal's reason. @default none */
   signal?: AbortSignal;
+  /**
+   * Read this many decoded bytes of a 4xx/5xx answer and return it (`status` ≥ 400) for the caller to judge (a
+   * block page served with 403 or 503), instead of throwing `UPSTREAM_ERROR`. @default 0 (throw)
+   */
+  errorBodyBytes?: number;
   /**
    * Extra request headers (provider tokens). Sent only to the origin of the first URL, never after a redirect to
    * another origin, and never logged. They cannot replace the headers the fetcher owns. @default {}
@@ -297,11 +302,15 @@ export class SafeFetcher implements OnModuleDestroy {
     ttfb: number,
   ): Promise<FetchResult> {
     const { statusCode: status, body } = response;
-    if (status >= 400) {
+    const errorBodyBytes = options.errorBodyBytes ?? 0;
+    if (status >= 400 && errorBodyBytes <= 0) {
       discard(body);
-      throw new DomainError('UPSTREAM_ERROR', `${url.host} answered ${status}`, {
-        details: { cause: 'status', upstreamStatus: status },
-      });
+      throw upstreamStatusError(url.host, status);
+    }
+    // A redirect without a Location (or of a kind that is not followed) is not the page: its body is no preview.
+    if (status >= 300 && status < 400) {
+      discard(body);
+      throw upstreamStatusError(url.host, status, ' without a redirect to follow');
     }
     const mode = options.mode ?? 'html';
     const headers = flattenHeaders(response.headers);
@@ -331,9 +340,10 @@ export class SafeFetcher implements OnModuleDestroy {
       const { buffer, truncated } = await readCapped(body, encoding, this.imageHeadBytes, 'truncate');
       return answer({ body: '', head: buffer, bytes: buffer.length, truncated });
     }
-    const cap = options.maxBytes ?? this.options.maxBytes;
+    const errorAnswer = status >= 400;
+    const cap = errorAnswer ? errorBodyBytes : (options.maxBytes ?? this.options.maxBytes);
     // A page over the cap is still worth its first part; a JSON or XML document cut anywhere is worthless.
-    const overCap = mode === 'html' ? 'truncate' : 'fail';
+    const overCap = mode === 'html' || errorAnswer ? 'truncate' : 'fail';
     const declaredLength = Number(headers['content-length'] ?? Number.NaN);
     if (overCap === 'fail' && declaredLength > cap) {
       discard(body);

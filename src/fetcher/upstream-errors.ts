@@ -47,6 +47,13 @@ function parserCode(error: unknown): string | undefined {
   return error instanceof Error && error.name === 'HTTPParserError' ? 'HPE_INVALID_CONSTANT' : undefined;
 }
 
+/** The target answered with an error status (or a redirect the fetcher cannot follow): `UPSTREAM_ERROR`, `cause: status`. */
+export function upstreamStatusError(host: string, status: number, why = ''): DomainError {
+  return new DomainError('UPSTREAM_ERROR', `${host} answered ${status}${why}`, {
+    details: { cause: 'status', upstreamStatus: status },
+  });
+}
+
 /**
  * Turns what undici, the socket or zlib threw into a catalogue error. Errors that are not about the network (no
  * `code`, not a DomainError) are programming errors and pass through unchanged.

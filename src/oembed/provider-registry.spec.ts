@@ -43,6 +43,22 @@ describe('ProviderRegistry.bundled', () => {
     });
   });
 
+  it('matches schemes with a fragment against the fragment of the page', () => {
+    expect([
+      registry.find('https://dashboard.pandavideo.com.br/#/videos/abc-123')?.providerName,
+      registry.find('https://dashboard.pandavideo.com.br/#/settings'),
+      registry.find('https://dashboard.pandavideo.com.br/videos/abc-123'),
+    ]).toEqual(['Panda Video', undefined, undefined]);
+  });
+
+  it('lets *.*. span the labels its scheme names (Flickr, WordPress.com)', () => {
+    expect([
+      registry.find('https://www.flickr.com/photos/someone/123')?.providerName,
+      registry.find('https://flickr.com/photos/someone/123')?.providerName,
+      registry.find('https://en.blog.wordpress.com/2024/01/01/post/')?.providerName,
+    ]).toEqual(['Flickr', 'Flickr', 'WordPress.com']);
+  });
+
   it.each([
     'https://www.youtube.com.evil.example/watch?v=1',
     'https://evil.example/?.youtube.com/watch',
@@ -66,6 +82,8 @@ describe('ProviderRegistry scheme compilation', () => {
         { schemes: ['spotify:*'], url: 'https://spotify.example/oembed' },
         { url: 'https://noschemes.example/oembed' },
         { schemes: ['http://xml.example/*'], url: 'https://xml.example/oembed', formats: ['xml'] },
+        { schemes: ['https://embed-*.c.example/v/*'], url: 'https://c.example/oembed' },
+        { schemes: ['https://hash.example/#/item/*'], url: 'https://hash.example/oembed' },
       ],
     },
   ]);
@@ -88,9 +106,22 @@ describe('ProviderRegistry scheme compilation', () => {
     expect(registry.find('https://cdn.b.example/xx[y]/1')).toBeUndefined();
   });
 
-  it('lets a host wildcard stand for exactly one label', () => {
-    expect(registry.find('https://b.example/(x)+[y]/1')).toBeUndefined();
+  it('lets a leading *. stand for one label or none, never two', () => {
+    expect(registry.find('https://b.example/(x)+[y]/1')).toEqual(at('https://b.example/oembed.json'));
     expect(registry.find('https://a.cdn.b.example/(x)+[y]/1')).toBeUndefined();
+    expect(registry.find('https://evilb.example/(x)+[y]/1')).toBeUndefined();
+  });
+
+  it('keeps a * inside a label within that label', () => {
+    expect(registry.find('https://embed-1.c.example/v/1')).toEqual(at('https://c.example/oembed'));
+    expect(registry.find('https://embed-1.x.c.example/v/1')).toBeUndefined();
+    expect(registry.find('https://embed-.c.example/v/1')).toBeUndefined();
+  });
+
+  it('matches the fragment only for schemes that name one', () => {
+    expect(registry.find('https://hash.example/#/item/1')).toEqual(at('https://hash.example/oembed'));
+    expect(registry.find('https://hash.example/#/other/1')).toBeUndefined();
+    expect(registry.find('https://a.example/p.php?id=7#comments')).toEqual(at('https://a.example/oembed'));
   });
 
   it('matches the https variant of an http scheme and asks XML-only endpoints for xml', () => {

@@ -32,6 +32,8 @@ export interface ProviderMatch {
 interface CompiledEndpoint {
   host: RegExp;
   path: RegExp;
+  /** The scheme names a fragment (`/#/videos/*`): the page's fragment is part of what it matches. */
+  withFragment: boolean;
   match: ProviderMatch;
 }
 
@@ -50,14 +52,24 @@ function escapeRegExp(text: string): string {
   return text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`);
 }
 
-/** `*` in a host is exactly one DNS label, so `*.youtube.com` cannot be satisfied by `evil.example/?.youtube.com`. */
+/** One DNS label: a wildcard never reaches past a dot, so `*.youtube.com` cannot be `evil.example/?.youtube.com`. */
+const LABEL = '[^./?#@:]+';
+
+/**
+ * A host pattern of the registry. Each leading `*.` stands for one label or none, so `*.example.com` matches
+ * `example.com` and `www.example.com`, and `*.*.flickr.com` spans up to two labels, as its scheme says; a `*`
+ * elsewhere (`embed-*.example.com`) is part of one label.
+ */
 function hostPattern(host: string): RegExp {
-  const source = host
-    .toLowerCase()
+  const lower = host.toLowerCase();
+  const leading = /^(?:\*\.)+/.exec(lower)?.[0] ?? '';
+  const prefix = `(?:${LABEL}\\.)?`.repeat(leading.length / 2);
+  const rest = lower
+    .slice(leading.length)
     .split('*')
     .map((part) => escapeRegExp(part))
-    .join('[^.]+');
-  return new RegExp(`^${source}$`);
+    .join(LABEL);
+  return new RegExp(`^${prefix}${rest}$`);
 }
 
 /** `*` in a path (and query) matches anything; the rest is literal. */
@@ -77,7 +89,8 @@ function formatOf(endpoint: RegistryEndpoint): 'json' | 'xml' {
 
 /**
  * The oEmbed provider registry: which provider endpoint serves which page URL. Schemes are compiled once;
- * `http` and `https` variants of a page match the same schemes, hosts compare case-insensitively.
+ * `http` and `https` variants of a page match the same schemes, hosts compare case-insensitively, and a scheme
+ * that names a fragment (`https://site.example/#/videos/*`) is matched against the page's fragment too.
  */
 export class ProviderRegistry {
   private readonly compiled: CompiledEndpoint[];
@@ -94,7 +107,9 @@ export class ProviderRegistry {
         };
         return (endpoint.schemes ?? []).flatMap((scheme) => {
           const parts = splitScheme(scheme.trim());
-          return parts === undefined ? [] : [{ host: hostPattern(parts.host), path: pathPattern(parts.path), match }];
+          if (parts === undefined) return [];
+          const withFragment = parts.path.includes('#');
+          return [{ host: hostPattern(parts.host), path: pathPattern(parts.path), withFragment, match }];
         });
       }),
     );
@@ -118,7 +133,10 @@ export class ProviderRegistry {
     }
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.port !== '') return undefined;
     const path = url.pathname + url.search;
-    return this.compiled.find((entry) => entry.host.test(url.hostname) && entry.path.test(path))?.match;
+    const withFragment = path + url.hash;
+    return this.compiled.find(
+      (entry) => entry.host.test(url.hostname) && entry.path.test(entry.withFragment ? withFragment : path),
+    )?.match;
   }
 }
 

@@ -1,5 +1,9 @@
 import probeImageSize from 'probe-image-size/sync.js';
 import type { Metadata } from '../extraction/extract.js';
+import { TEXT_CAPS } from '../extraction/limits.js';
+import { mergeIcons } from '../extraction/manifest.js';
+import type { IconInfo } from '../extraction/metadata.js';
+import { capText } from '../extraction/normalize/text.js';
 import type { FetchResult } from '../fetcher/safe-fetcher.js';
 import type { PageOembed } from '../oembed/oembed.service.js';
 import type { PreviewDto } from './dto/preview.dto.js';
@@ -33,16 +37,31 @@ function debugPart(fetched: FetchResult, steps: StepTimings): Pick<PreviewData, 
   };
 }
 
-/** The preview of an HTML page: extracted metadata first, the oEmbed answer filling what the page lacks. */
+/** A text the oEmbed answer fills in, held to the cap of the field it fills. */
+function capped(text: string | undefined, cap: number): string | undefined {
+  return text === undefined ? undefined : capText(text, cap);
+}
+
+/** The rules that gave each field, and the scan budget that stopped reading the page early, if one did. */
+function sourcesOf(metadata: Metadata): Record<string, string> {
+  return metadata.budget === undefined ? metadata.sources : { ...metadata.sources, scan: `budget:${metadata.budget}` };
+}
+
+/**
+ * The preview of an HTML page: extracted metadata first, the oEmbed answer filling what the page lacks, the icons
+ * of the page's web-app manifest ranked with its own.
+ */
 export function htmlPreview(
   url: string,
   fetched: FetchResult,
   metadata: Metadata,
   pageOembed: PageOembed | undefined,
   steps: StepTimings,
+  manifestIcons: readonly IconInfo[] = [],
 ): PreviewData {
   const oembed = pageOembed?.oembed;
   const thumbnail = oembed?.thumbnailUrl ? [{ url: oembed.thumbnailUrl }] : undefined;
+  const icons = manifestIcons.length === 0 ? metadata.icons : mergeIcons(metadata.icons ?? [], manifestIcons);
   return {
     url,
     finalUrl: fetched.finalUrl,
@@ -50,21 +69,21 @@ export function htmlPreview(
     status: fetched.status,
     contentType: fetched.contentType,
     type: metadata.type,
-    title: metadata.title ?? oembed?.title,
+    title: metadata.title ?? capped(oembed?.title, TEXT_CAPS.title),
     description: metadata.description,
-    siteName: metadata.siteName ?? oembed?.providerName,
+    siteName: metadata.siteName ?? capped(oembed?.providerName, TEXT_CAPS.siteName),
     lang: metadata.lang,
-    author: metadata.author ?? oembed?.authorName,
+    author: metadata.author ?? capped(oembed?.authorName, TEXT_CAPS.author),
     publishedAt: metadata.publishedAt,
     modifiedAt: metadata.modifiedAt,
     themeColor: metadata.themeColor,
     images: metadata.images ?? thumbnail,
     videos: metadata.videos,
-    icons: metadata.icons,
+    icons,
     oembed,
     providerAnswer: pageOembed?.providerAnswer,
     fetchedAt: new Date().toISOString(),
-    sources: metadata.sources,
+    sources: sourcesOf(metadata),
     ...debugPart(fetched, steps),
   };
 }

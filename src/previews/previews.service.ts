@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { PreviewCache, type CacheState } from '../cache/preview-cache.js';
-import { SafeFetcher } from '../fetcher/safe-fetcher.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { BODY_PREFIX_CHARS, detectBlockPage, type BlockReason } from '../extraction/block-page.js';
+import { manifestIcons } from '../extraction/manifest.js';
+import type { IconInfo } from '../extraction/metadata.js';
+import { fetchManifest } from '../fetcher/manifest-fetch.js';
+import { SafeFetcher, type FetchResult } from '../fetcher/safe-fetcher.js';
+import { upstreamStatusError } from '../fetcher/upstream-errors.js';
 import { OembedService } from '../oembed/oembed.service.js';
 import { Timed } from '../metrics/timed.decorator.js';
 import { PageParser } from '../parsing/page-parser.js';
@@ -36,6 +42,35 @@ export interface PreviewOptions {
 }
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+
+const BLOCKED_DETAIL: Record<BlockReason, string> = {
+  'bot-challenge': 'answered with a bot challenge instead of the page',
+  consent: 'asks for consent to cookies before it shows the page',
+  'login-wall': 'asks to log in before it shows the page',
+  forbidden: 'refused access to the page',
+};
+
+/**
+ * `UPSTREAM_BLOCKED` when the answer is a block page (challenge, consent or login wall, refusal) rather than the
+ * page; else `UPSTREAM_ERROR` for a 4xx/5xx answer; else nothing.
+ */
+function refusalOf(url: string, fetched: FetchResult): DomainError | undefined {
+  const verdict = detectBlockPage({
+    status: fetched.status,
+    headers: fetched.headers,
+    requestedUrl: url,
+    finalUrl: fetched.finalUrl,
+    redirected: fetched.redirects.length > 0,
+    body: fetched.body,
+  });
+  const host = new URL(fetched.finalUrl).host;
+  if (verdict !== undefined) {
+    return new DomainError('UPSTREAM_BLOCKED', `${host} ${BLOCKED_DETAIL[verdict.reason]}`, {
+      details: { reason: verdict.reason, upstreamStatus: fetched.status },
+    });
+  }
+  return fetched.status >= 400 ? upstreamStatusError(host, fetched.status) : undefined;
+}
 
 /** Normalizes a target URL into the form used for cache keys: no fragment, lower-case scheme and host. */
 export function normalizeTargetUrl(url: string): string {
@@ -87,7 +122,10 @@ export class PreviewsService {
   @Timed()
   async build(url: string, signal?: AbortSignal): Promise<PreviewData> {
     const started = performance.now();
-    const fetched = await this.fetcher.fetch(url, { mode: 'html', signal });
+    // Error answers are read a little, so that a challenge served with 403 or 503 is told apart from a plain error.
+    const fetched = await this.fetcher.fetch(url, { mode: 'html', signal, errorBodyBytes: BODY_PREFIX_CHARS });
+    const refusal = refusalOf(url, fetched);
+    if (refusal !== undefined) throw refusal;
     // Without a Content-Type the fetcher reads the body as text, and pages are what such servers send.
     if (fetched.contentType !== undefined && !HTML_TYPES.has(fetched.contentType)) {
       return mediaPreview(url, fetched, { parse: 0, total: performance.now() - started });
@@ -95,7 +133,16 @@ export class PreviewsService {
     const parseStarted = performance.now();
     const metadata = await this.parser.parse(fetched.body, fetched.finalUrl);
     const parse = performance.now() - parseStarted;
-    const oembed = await this.oembed.forPage(fetched.finalUrl, metadata.oembedLinks ?? [], { signal });
-    return htmlPreview(url, fetched, metadata, oembed, { parse, total: performance.now() - started });
+    const [oembed, icons] = await Promise.all([
+      this.oembed.forPage(fetched.finalUrl, metadata.oembedLinks ?? [], { signal }),
+      this.manifestIcons(metadata.manifestUrl, signal),
+    ]);
+    return htmlPreview(url, fetched, metadata, oembed, { parse, total: performance.now() - started }, icons);
+  }
+
+  /** The icons of the web-app manifest the page names, if it names one; none when it cannot be read. */
+  private async manifestIcons(manifestUrl: string | undefined, signal?: AbortSignal): Promise<IconInfo[]> {
+    if (manifestUrl === undefined) return [];
+    return manifestIcons(await fetchManifest(this.fetcher, manifestUrl, signal), manifestUrl);
   }
 }

@@ -19,6 +19,7 @@ export const ERROR_CATALOGUE = {
   HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   INTERNAL_ERROR: { status: 500, title: 'Internal server error' },
   UPSTREAM_ERROR: { status: 502, title: 'Upstream error' },
+  UPSTREAM_BLOCKED: { status: 502, title: 'Upstream blocked the request' },
   UPSTREAM_TOO_LARGE: { status: 502, title: 'Upstream response too large' },
   OVERLOADED: { status: 503, title: 'Service overloaded' },
   SHUTTING_DOWN: { status: 503, title: 'Service shutting down' },

@@ -43,11 +43,21 @@ export class ProblemDto {
   })
   errors?: { field: string; messages: string[] }[];
 
-  @ApiPropertyOptional({ description: 'Upstream HTTP status (UPSTREAM_ERROR caused by the target answering 4xx/5xx)' })
+  @ApiPropertyOptional({
+    description: 'Upstream HTTP status (UPSTREAM_ERROR caused by the target answering 3xx/4xx/5xx; UPSTREAM_BLOCKED)',
+  })
   upstreamStatus?: number;
 
   @ApiPropertyOptional({ description: 'What went wrong upstream (refused, reset, tls, dns, decode, status, ...)' })
   cause?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Why: for UPSTREAM_BLOCKED what the target answered instead of the page (bot-challenge, consent, login-wall, ' +
+      'forbidden); for INVALID_URL and BLOCKED_DESTINATION which check refused the URL',
+    example: 'bot-challenge',
+  })
+  reason?: string;
 }
 
 export type Problem = ProblemDto & Record<string, unknown>;

@@ -26,6 +26,53 @@ describe('normalizeDate', () => {
     expect(normalizeDate(input)).toBe(expected);
   });
 
+  it.each([
+    ['Tue, 05 Mar 2024 10:00:00 GMT+8', '2024-03-05T02:00:00.000Z'],
+    ['2024-03-05T10:00:00 UTC-5', '2024-03-05T15:00:00.000Z'],
+    ['2024-03-05T10:00:00\u221209:00', '2024-03-05T19:00:00.000Z'],
+    ['Tue Mar 05 2024 10:00:00 GMT-0500 (Eastern Standard Time)', '2024-03-05T15:00:00.000Z'],
+    ['Fri Apr 09 12:53:54 +0000 2010', '2010-04-09T12:53:54.000Z'],
+    ['2024-03-05T10:00:00+02:00[Europe/Paris]', '2024-03-05T08:00:00.000Z'],
+    ['March 5, 2024 10:00 AM ET', '2024-03-05T15:00:00.000Z'],
+    ['July 5, 2024 10:00 AM ET', '2024-07-05T14:00:00.000Z'],
+    ['Updated March 5, 2024 at 10:00 PM', '2024-03-05T22:00:00.000Z'],
+    ['12:00 PM, March 5, 2024', '2024-03-05T12:00:00.000Z'],
+  ])('reads the zone of %j, whatever way it is written', (input, expected) => {
+    expect(normalizeDate(input)).toBe(expected);
+  });
+
+  it.each([
+    ['Jan 28, 17', '2017-01-28T00:00:00.000Z'],
+    ['28 Jan 17', '2017-01-28T00:00:00.000Z'],
+    ['03/14/20', '2020-03-14T00:00:00.000Z'],
+    ['14.03.99', '1999-03-14T00:00:00.000Z'],
+    ['1-Jan-2020', '2020-01-01T00:00:00.000Z'],
+    ['2024\u201303\u201305', '2024-03-05T00:00:00.000Z'],
+  ])('reads the two-digit year or hyphenated form %j', (input, expected) => {
+    expect(normalizeDate(input)).toBe(expected);
+  });
+
+  it.each([
+    ['2024-03-05+02:00', '2024-03-05T00:00:00.000Z'],
+    ['2024-03-05-11:00', '2024-03-05T00:00:00.000Z'],
+    ['5 March 2024 +0900', '2024-03-05T00:00:00.000Z'],
+    ['March 5, 2024 (Pacific)', '2024-03-05T00:00:00.000Z'],
+  ])('keeps the calendar day of the date-only value %j, whatever zone it names', (input, expected) => {
+    expect(normalizeDate(input)).toBe(expected);
+  });
+
+  it.each([
+    ['2024-03-05T10:00:00 XYZT'],
+    ['March 5, 2024 10:00 Pacific'],
+    ['2024-03-05T10:00:00+15:00'],
+    ['2024-03-05T10:00:00 GMT+8:75'],
+    ['Mar 5, 2006 10:00 ET'],
+    ['Jan 28'],
+    ['Marketing 2024'],
+  ])('gives no date rather than a wrong one for %j', (input) => {
+    expect(normalizeDate(input)).toBeUndefined();
+  });
+
   it('reads a unix timestamp given as a number', () => {
     expect(normalizeDate(1709596800)).toBe('2024-03-05T00:00:00.000Z');
   });

@@ -11,11 +11,14 @@ describe('normalizeLang', () => {
     ['fre', 'fr'],
     ['iw', 'he'],
     ['zh-Hant-TW', 'zh'],
+    ['English', 'en'],
+    ['Deutsch', 'de'],
+    ['Français', 'fr'],
   ])('maps %j to %j', (input, expected) => {
     expect(normalizeLang(input)).toBe(expected);
   });
 
-  it.each([['xx'], ['english'], ['abc'], [''], [42]])('rejects %j', (input) => {
+  it.each([['xx'], ['klingon'], ['abc'], [''], [42]])('rejects %j', (input) => {
     expect(normalizeLang(input)).toBeUndefined();
   });
 });

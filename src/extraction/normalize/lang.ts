@@ -65,12 +65,57 @@ const ISO_639_2: Partial<Record<string, string>> = {
   vie: 'vi',
 };
 
+/** Language names pages write in `<meta name="language">` (in English, or in the language itself). */
+const NAMES: Partial<Record<string, string>> = {
+  english: 'en',
+  german: 'de',
+  deutsch: 'de',
+  french: 'fr',
+  français: 'fr',
+  francais: 'fr',
+  spanish: 'es',
+  español: 'es',
+  espanol: 'es',
+  italian: 'it',
+  italiano: 'it',
+  portuguese: 'pt',
+  português: 'pt',
+  dutch: 'nl',
+  nederlands: 'nl',
+  russian: 'ru',
+  polish: 'pl',
+  polski: 'pl',
+  swedish: 'sv',
+  svenska: 'sv',
+  danish: 'da',
+  dansk: 'da',
+  norwegian: 'no',
+  norsk: 'no',
+  finnish: 'fi',
+  suomi: 'fi',
+  turkish: 'tr',
+  türkçe: 'tr',
+  japanese: 'ja',
+  chinese: 'zh',
+  korean: 'ko',
+  arabic: 'ar',
+  hindi: 'hi',
+  indonesian: 'id',
+  vietnamese: 'vi',
+  ukrainian: 'uk',
+  czech: 'cs',
+  greek: 'el',
+  hebrew: 'he',
+  hungarian: 'hu',
+  romanian: 'ro',
+};
+
 /** Legacy codes browsers still accept. */
 const ALIASES: Partial<Record<string, string>> = { iw: 'he', in: 'id', ji: 'yi', jw: 'jv' };
 
 /**
  * ISO 639-1 code (two lowercase letters) from a language tag or locale: `en-US`, `en_GB`, `EN`,
- * `eng` and `fre` all work; anything else is `undefined`.
+ * `eng`, `fre` and language names (`English`, `Deutsch`) all work; anything else is `undefined`.
  */
 export function normalizeLang(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
@@ -78,6 +123,6 @@ export function normalizeLang(value: unknown): string | undefined {
     .trim()
     .split(/[-_\s,;]/)[0]
     .toLowerCase();
-  const code = ALIASES[primary] ?? (primary.length === 3 ? ISO_639_2[primary] : primary);
+  const code = ALIASES[primary] ?? NAMES[primary] ?? (primary.length === 3 ? ISO_639_2[primary] : primary);
   return code !== undefined && ISO_639_1.has(code) ? code : undefined;
 }

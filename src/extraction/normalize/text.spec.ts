@@ -1,4 +1,4 @@
-import { cleanText, collapseWhitespace, decodeEntities, toDimension } from './text.js';
+import { capText, cleanText, collapseWhitespace, decodeEntities, toDimension } from './text.js';
 
 describe('text normalizers', () => {
   it('decodes entities once and double-escaped entities too', () => {
@@ -36,5 +36,29 @@ describe('text normalizers', () => {
       toDimension(1.5),
       toDimension(undefined),
     ]).toEqual([1200, 630, 99, 640, undefined, undefined, undefined, undefined]);
+  });
+
+  it('leaves text within the cap alone', () => {
+    expect([capText('Short enough', 12), capText('', 5)]).toEqual(['Short enough', '']);
+  });
+
+  it('cuts at the last word boundary with an ellipsis, never past the cap', () => {
+    const cut = capText('The quick brown fox jumps over the lazy dog', 20);
+    expect([cut, cut.length <= 20]).toEqual(['The quick brown fox…', true]);
+    expect(capText('Headline: a, b, c, d and more words here', 17)).toBe('Headline: a, b…');
+  });
+
+  it('cuts at a grapheme boundary when no word boundary keeps most of the text', () => {
+    expect([
+      capText('supercalifragilisticexpialidocious', 10),
+      capText('東京都港区六本木一丁目', 6),
+      capText('ab👩‍👩‍👧‍👦cd', 5),
+      capText('cafés', 5 - 1 + 1),
+      capText('éééé', 4),
+    ]).toEqual(['supercali…', '東京都港区…', 'ab…', 'cafés', 'é…']);
+  });
+
+  it('marks a value cut before cleaning even when what is left fits', () => {
+    expect(capText('A title', 300, true)).toBe('A titl…');
   });
 });

@@ -1,4 +1,4 @@
-import type { IconInfo, ImageInfo, OembedLink, PageType, VideoInfo } from '../metadata.js';
+import type { IconInfo, ImageInfo, MetadataField, OembedLink, PageType, VideoInfo } from '../metadata.js';
 import { normalizeOgType } from '../normalize/page-type.js';
 import { faviconFallback, iconLinks } from './icon.rules.js';
 import {
@@ -26,19 +26,17 @@ import {
 import { hasMetaPrefix, meta } from './meta.rules.js';
 import { itemprop, microdataType } from './microdata.rules.js';
 import { oembedDiscovery } from './oembed-discovery.rules.js';
-import { ogImages, ogVideos } from './open-graph.rules.js';
-import { xAuthor, xMedia, xPostText, xSiteName, xTitle, youtubeThumbnail } from './platform.rules.js';
+import { ogImages, ogUrl, ogUrlAnyway, ogVideos } from './open-graph.rules.js';
 import { rule, type Rule } from './rule.js';
 import { twitterImages, twitterPlayer, twitterSite } from './twitter.rules.js';
 
 /*
  * One ordered list per field: the first rule whose value survives normalisation wins.
- * Order: the few platform rules (they answer only on their own hosts), Open Graph, Twitter cards, JSON-LD,
- * microdata, Dublin Core / citation_*, then plain HTML.
+ * Order: Open Graph, Twitter cards, JSON-LD, microdata, Dublin Core / citation_*, then plain HTML. Rules for
+ * particular hosts are not here: they come from a rules pack (see ../rules-pack.ts), tried before these.
  */
 
 export const titleRules: Rule<string>[] = [
-  xTitle,
   meta('og:title'),
   meta('twitter:title'),
   jsonLd('headline'),
@@ -46,13 +44,13 @@ export const titleRules: Rule<string>[] = [
   meta('dcterms.title'),
   meta('citation_title'),
   text('title'),
+  meta('title'),
   itemprop('headline'),
   jsonLd('name'),
   text('h1'),
 ];
 
 export const descriptionRules: Rule<string>[] = [
-  xPostText,
   meta('og:description'),
   meta('twitter:description'),
   meta('description'),
@@ -67,7 +65,6 @@ export const descriptionRules: Rule<string>[] = [
 ];
 
 export const siteNameRules: Rule<string>[] = [
-  xSiteName,
   jsonLd('publisher.name'),
   meta('og:site_name'),
   meta('application-name'),
@@ -90,10 +87,10 @@ export const langRules: Rule<string>[] = [
   meta('dc.language'),
   meta('dcterms.language'),
   meta('citation_language'),
+  meta('language'),
 ];
 
 export const authorRules: Rule<string>[] = [
-  xAuthor,
   jsonLdAuthor,
   jsonLdProfileName,
   meta('author'),
@@ -145,10 +142,11 @@ export const modifiedAtRules: Rule<string>[] = [
 ];
 
 export const canonicalUrlRules: Rule<string>[] = [
-  meta('og:url'),
+  ogUrl,
   link('canonical'),
   meta('twitter:url'),
   defaultAlternate,
+  ogUrlAnyway,
 ];
 
 export const themeColorRules: Rule<string>[] = [meta('theme-color'), meta('msapplication-tilecolor')];
@@ -161,8 +159,6 @@ export const typeRules: Rule<PageType>[] = [
 ];
 
 export const imageRules: Rule<ImageInfo[]>[] = [
-  youtubeThumbnail,
-  xMedia,
   ogImages,
   twitterImages,
   jsonLdImages,
@@ -171,6 +167,10 @@ export const imageRules: Rule<ImageInfo[]>[] = [
   rule('link[rel=image_src]', (page) => {
     const href = link('image_src').read(page);
     return href === undefined ? undefined : [{ url: href }];
+  }),
+  rule('meta:thumbnail', (page) => {
+    const url = meta('thumbnail').read(page);
+    return url === undefined ? undefined : [{ url }];
   }),
   bodyImages(true),
   bodyImages(false),
@@ -181,3 +181,43 @@ export const videoRules: Rule<VideoInfo[]>[] = [ogVideos, twitterPlayer, jsonLdV
 export const iconRules: Rule<IconInfo[]>[] = [iconLinks, faviconFallback];
 
 export const oembedLinkRules: Rule<OembedLink[]>[] = [oembedDiscovery];
+
+export const manifestRules: Rule<string>[] = [link('manifest')];
+
+/** The rules of every metadata field: a rules pack may add to any of them. */
+export interface FieldRules extends Record<MetadataField, readonly Rule<unknown>[]> {
+  canonicalUrl: Rule<string>[];
+  type: Rule<PageType>[];
+  title: Rule<string>[];
+  description: Rule<string>[];
+  siteName: Rule<string>[];
+  lang: Rule<string>[];
+  author: Rule<string>[];
+  publishedAt: Rule<string>[];
+  modifiedAt: Rule<string>[];
+  themeColor: Rule<string>[];
+  images: Rule<ImageInfo[]>[];
+  videos: Rule<VideoInfo[]>[];
+  icons: Rule<IconInfo[]>[];
+  oembedLinks: Rule<OembedLink[]>[];
+  manifestUrl: Rule<string>[];
+}
+
+/** The rules that apply on every page, whatever its host. */
+export const GENERIC_RULES: Readonly<FieldRules> = {
+  canonicalUrl: canonicalUrlRules,
+  type: typeRules,
+  title: titleRules,
+  description: descriptionRules,
+  siteName: siteNameRules,
+  lang: langRules,
+  author: authorRules,
+  publishedAt: publishedAtRules,
+  modifiedAt: modifiedAtRules,
+  themeColor: themeColorRules,
+  images: imageRules,
+  videos: videoRules,
+  icons: iconRules,
+  oembedLinks: oembedLinkRules,
+  manifestUrl: manifestRules,
+};

@@ -77,12 +77,16 @@ const TITLE_SEPARATOR = / [|\-–—·•:] /;
  * The site name part of a `Page title - Site` or `Site | Page title` document title: the last
  * segment, or the first when it is much shorter (sites put their short brand at one end).
  */
-export const titleSegment: Rule<string> = rule('title segment', (page) => {
-  const parts = collapseWhitespace(page.scan.title ?? '')
-    .split(TITLE_SEPARATOR)
-    .map((p) => p.trim());
-  if (parts.length < 2) return undefined;
-  const first = parts[0];
-  const last = parts[parts.length - 1];
-  return first.length * 2 < last.length ? first : last;
-});
+export const titleSegment: Rule<string> = rule(
+  'title segment',
+  (page) => {
+    const parts = collapseWhitespace(page.scan.title ?? '')
+      .split(TITLE_SEPARATOR)
+      .map((p) => p.trim());
+    if (parts.length < 2) return undefined;
+    const first = parts[0];
+    const last = parts[parts.length - 1];
+    return first.length * 2 < last.length ? first : last;
+  },
+  { guessed: true },
+);

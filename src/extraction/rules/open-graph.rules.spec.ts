@@ -1,9 +1,9 @@
 import { scanPage } from '../page-scan.js';
-import { ogImages, ogVideos } from './open-graph.rules.js';
+import { ogImages, ogUrl, ogUrlAnyway, ogVideos } from './open-graph.rules.js';
 import { PageContext } from './rule.js';
 
-const page = (head: string): PageContext =>
-  new PageContext(scanPage(`<html><head>${head}</head></html>`, 'https://example.com/a', () => true));
+const page = (head: string, url = 'https://example.com/a'): PageContext =>
+  new PageContext(scanPage(`<html><head>${head}</head></html>`, url, () => true));
 
 describe('Open Graph rules', () => {
   it('attaches og:image:* properties to the preceding og:image', () => {
@@ -47,5 +47,33 @@ describe('Open Graph rules', () => {
     expect(ogVideos.read(page(head))).toEqual([
       { url: 'https://example.com/v.mp4', type: 'video/mp4', width: 640, height: 360 },
     ]);
+  });
+
+  it('takes an og:image:secure_url declared without og:image as the image, and lets a later og:image join it', () => {
+    expect([
+      ogImages.read(page('<meta property="og:image:secure_url" content="https://example.com/s.jpg">')),
+      ogImages.read(
+        page(`<meta property="og:image:secure_url" content="https://example.com/s.jpg">
+          <meta property="og:image:width" content="600">
+          <meta property="og:image" content="http://example.com/s.jpg">
+          <meta property="og:image" content="https://example.com/next.jpg">`),
+      ),
+      ogImages.read(page('<meta property="og:image:secure_url" content="http://example.com/not-secure.jpg">')),
+    ]).toEqual([
+      [{ url: 'https://example.com/s.jpg' }],
+      [{ url: 'https://example.com/s.jpg', width: 600 }, { url: 'https://example.com/next.jpg' }],
+      [],
+    ]);
+  });
+
+  it("leaves an og:url naming the site's home page on a deeper page to other rules, unless nothing else names it", () => {
+    const home = '<meta property="og:url" content="https://example.com/">';
+    expect([
+      ogUrl.read(page(home, 'https://example.com/news/story')),
+      ogUrl.read(page(home, 'https://example.com/')),
+      ogUrl.read(page('<meta property="og:url" content="/news/story">', 'https://example.com/news/story')),
+      ogUrl.read(page('<meta property="og:url" content="/?p=1">', 'https://example.com/news/story')),
+      ogUrlAnyway.read(page(home, 'https://example.com/news/story')),
+    ]).toEqual([undefined, 'https://example.com/', '/news/story', '/?p=1', 'https://example.com/']);
   });
 });

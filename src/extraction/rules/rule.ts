@@ -50,17 +50,27 @@ export class PageContext {
 export interface Rule<T> {
   readonly name: string;
   readonly read: (page: PageContext) => T | undefined;
+  /** The value is inferred from other text of the page (a site name cut from the title), not declared. */
+  readonly guessed?: boolean;
+}
+
+/** Options of {@link rule}. */
+export interface RuleOptions {
+  /** See {@link Rule.guessed}. @default false */
+  guessed?: boolean;
 }
 
 /** Builds a {@link Rule}. */
-export function rule<T>(name: string, read: (page: PageContext) => T | undefined): Rule<T> {
-  return { name, read };
+export function rule<T>(name: string, read: (page: PageContext) => T | undefined, options: RuleOptions = {}): Rule<T> {
+  return options.guessed === true ? { name, read, guessed: true } : { name, read };
 }
 
 /** The value a field settled on and the rule that gave it. */
 export interface Match<V> {
   value: V;
   source: string;
+  /** Copied from the rule ({@link Rule.guessed}). */
+  guessed?: boolean;
 }
 
 /**
@@ -76,7 +86,9 @@ export function firstMatch<T, V>(
     try {
       const raw = r.read(page);
       const value = raw === undefined ? undefined : normalize(raw, page);
-      if (value !== undefined && !(Array.isArray(value) && value.length === 0)) return { value, source: r.name };
+      if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
+        return r.guessed === true ? { value, source: r.name, guessed: true } : { value, source: r.name };
+      }
     } catch {
       continue;
     }

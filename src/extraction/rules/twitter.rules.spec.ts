@@ -15,6 +15,23 @@ describe('Twitter card rules', () => {
     ]).toEqual([[{ url: '/c.png', alt: 'A card' }], [{ url: '/d.png' }], undefined]);
   });
 
+  it('gives each twitter:image:alt to the image it follows, never to another one', () => {
+    expect([
+      twitterImages.read(
+        page(`<meta name="twitter:image" content="/a.png"><meta name="twitter:image:alt" content="Alt of a">
+          <meta name="twitter:image" content="/b.png">`),
+      ),
+      twitterImages.read(
+        page(
+          '<meta name="twitter:image" content=" "><meta name="twitter:image:alt" content="Alt of nothing"><meta name="twitter:image:src" content="/c.png">',
+        ),
+      ),
+      twitterImages.read(
+        page('<meta name="twitter:image:alt" content="Before any image"><meta name="twitter:image" content="/d.png">'),
+      ),
+    ]).toEqual([[{ url: '/a.png', alt: 'Alt of a' }, { url: '/b.png' }], [{ url: '/c.png' }], [{ url: '/d.png' }]]);
+  });
+
   it('reads the player with its size', () => {
     const head = `<meta name="twitter:player" content="https://example.com/embed/1">
       <meta name="twitter:player:width" content="480"><meta name="twitter:player:height" content="270">`;

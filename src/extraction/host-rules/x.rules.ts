@@ -1,48 +1,13 @@
 import type { ImageInfo } from '../metadata.js';
 import { collapseWhitespace } from '../normalize/text.js';
-import { jsonLdProfileImages } from './json-ld.rules.js';
-import { rule, type PageContext, type Rule } from './rule.js';
+import { jsonLdProfileImages } from '../rules/json-ld.rules.js';
+import { rule, type PageContext, type Rule } from '../rules/rule.js';
 
 /*
- * Rules for a few large platforms whose pages follow one public, documented convention on every page:
- * the platform's own URL scheme and the fixed way it writes its page titles. Each rule answers only
- * on its platform's hosts and yields nothing elsewhere, so the general rules after it still apply.
+ * X (Twitter) writes its page titles in one fixed form and serves a generic card as `og:image` when a page is
+ * rendered without its media. The rules pack applies these rules on X's hosts only.
  */
 
-const YOUTUBE_HOST = /^(?:(?:www|m|music)\.)?youtube(?:-nocookie)?\.com$/;
-const YOUTUBE_ID = /^[\w-]{11}$/;
-const YOUTUBE_PATH = /^\/(?:shorts|embed|live|v)\/([\w-]{11})(?:[/?#]|$)/;
-const YTIMG_FILE = /^https?:\/\/(?:i\d?\.ytimg\.com|img\.youtube\.com)\/vi\/[\w-]{11}\/(\w+)\.jpg(?:[?#]|$)/;
-
-/** The video id of a YouTube watch, short, embed or live address (`youtu.be/<id>` included). */
-export function youtubeVideoId(page: PageContext): string | undefined {
-  const url = page.url();
-  if (url === undefined) return undefined;
-  if (url.hostname === 'youtu.be') {
-    const id = url.pathname.slice(1).split('/')[0];
-    return YOUTUBE_ID.test(id) ? id : undefined;
-  }
-  if (!YOUTUBE_HOST.test(url.hostname)) return undefined;
-  const v = url.searchParams.get('v');
-  if (url.pathname === '/watch' && v !== null && YOUTUBE_ID.test(v)) return v;
-  return YOUTUBE_PATH.exec(url.pathname)?.[1];
-}
-
-/**
- * YouTube's thumbnail of the requested video, `https://img.youtube.com/vi/<id>/<size>.jpg`: the size the
- * page's own `og:image` / `twitter:image` names (`maxresdefault` only exists for HD uploads), else
- * `hqdefault`, which every video has.
- */
-export const youtubeThumbnail: Rule<ImageInfo[]> = rule('youtube thumbnail', (page) => {
-  const id = youtubeVideoId(page);
-  if (id === undefined) return undefined;
-  const declared = [...page.meta('og:image'), ...page.meta('twitter:image')]
-    .map((image) => YTIMG_FILE.exec(image.trim())?.[1])
-    .find((file) => file !== undefined);
-  return [{ url: `https://img.youtube.com/vi/${id}/${declared ?? 'hqdefault'}.jpg` }];
-});
-
-const X_HOST = /^(?:(?:www|mobile)\.)?(?:x|twitter)\.com$/;
 const X_HANDLE = /^\w{1,15}$/;
 const X_RESERVED = new Set(['home', 'i', 'search', 'explore', 'settings', 'hashtag', 'intent', 'share', 'messages']);
 /**
@@ -65,7 +30,7 @@ interface XPage {
 /** The account an X (Twitter) address belongs to, and what X's fixed page title says about it. */
 function xPage(page: PageContext): XPage | undefined {
   const url = page.url();
-  if (url === undefined || !X_HOST.test(url.hostname)) return undefined;
+  if (url === undefined) return undefined;
   const handle = url.pathname.split('/')[1] ?? '';
   if (!X_HANDLE.test(handle) || X_RESERVED.has(handle.toLowerCase())) return undefined;
   const title = collapseWhitespace(page.meta('og:title').at(0) ?? page.scan.title ?? '');

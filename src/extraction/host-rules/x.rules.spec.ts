@@ -1,16 +1,7 @@
 import { extract } from '../extract.js';
 import { scanPage } from '../page-scan.js';
-import {
-  xAuthor,
-  xMedia,
-  xNeedsBody,
-  xPostText,
-  xSiteName,
-  xTitle,
-  youtubeThumbnail,
-  youtubeVideoId,
-} from './platform.rules.js';
-import { PageContext } from './rule.js';
+import { PageContext } from '../rules/rule.js';
+import { xAuthor, xMedia, xNeedsBody, xPostText, xSiteName, xTitle } from './x.rules.js';
 
 const page = (html: string, url: string): PageContext => new PageContext(scanPage(html, url, () => true));
 
@@ -36,45 +27,15 @@ const X_PROFILE = `<html><head>
     "image":{"@type":"ImageObject","contentUrl":"https://pbs.twimg.com/profile_images/9/p_400x400.jpg"}}}</script>
 </head><body></body></html>`;
 
-describe('platform rules', () => {
-  it('reads the YouTube video id from every address form, and nothing elsewhere', () => {
-    expect(
-      [
-        'https://www.youtube.com/watch?v=abcdefghijk&t=1',
-        'https://youtu.be/abcdefghijk?si=x',
-        'https://m.youtube.com/shorts/abcdefghijk',
-        'https://www.youtube-nocookie.com/embed/abcdefghijk',
-        'https://www.youtube.com/watch?v=short',
-        'https://www.youtube.com/@channel',
-        'https://example.com/watch?v=abcdefghijk',
-        'not a url',
-      ].map((url) => youtubeVideoId(page('', url))),
-    ).toEqual(['abcdefghijk', 'abcdefghijk', 'abcdefghijk', 'abcdefghijk', undefined, undefined, undefined, undefined]);
-  });
-
-  it('derives the thumbnail of the requested video, in the size the page declares or hqdefault', () => {
-    const declared = '<meta property="og:image" content="https://i.ytimg.com/vi/zzzzzzzzzzz/maxresdefault.jpg">';
-    expect([
-      youtubeThumbnail.read(page(declared, 'https://www.youtube.com/watch?v=abcdefghijk')),
-      youtubeThumbnail.read(page('<meta property="og:image" content="/logo.png">', 'https://youtu.be/abcdefghijk')),
-      youtubeThumbnail.read(page(declared, 'https://example.com/watch?v=abcdefghijk')),
-    ]).toEqual([
-      [{ url: 'https://img.youtube.com/vi/abcdefghijk/maxresdefault.jpg' }],
-      [{ url: 'https://img.youtube.com/vi/abcdefghijk/hqdefault.jpg' }],
-      undefined,
-    ]);
-  });
-
+describe('X rules (from the bundled rules pack)', () => {
   it("reads name, handle and post text from X's title forms, with the handle as the address spells it", () => {
     const post = page(X_POST, 'https://x.com/sample/status/1');
     const profile = page(X_PROFILE, 'https://twitter.com/sample');
-    const other = page(X_POST, 'https://example.com/sample/status/1');
     const reserved = page(X_POST, 'https://x.com/home');
     const rules = [xTitle, xPostText, xAuthor, xSiteName];
-    expect([post, profile, other, reserved].map((p) => rules.map((r) => r.read(p)))).toEqual([
+    expect([post, profile, reserved].map((p) => rules.map((r) => r.read(p)))).toEqual([
       ['Life on X (@sample) on X', 'Hello "world"', 'Life on X', 'X'],
       ['Sample Account (@sample) on X', undefined, 'Sample Account', 'X'],
-      [undefined, undefined, undefined, undefined],
       [undefined, undefined, undefined, undefined],
     ]);
   });
@@ -87,13 +48,11 @@ describe('platform rules', () => {
       page(X_PROFILE, 'https://x.com/sample'),
       page(bare, 'https://x.com/sample/status/1'),
       page(own, 'https://x.com/sample/status/1'),
-      page(X_POST, 'https://example.com/sample/status/1'),
     ];
     expect(cases.map((p) => [xNeedsBody(p), xMedia.read(p)])).toEqual([
       [true, [{ url: 'https://pbs.twimg.com/media/AbCdEf.jpg' }]],
       [true, [{ url: 'https://pbs.twimg.com/profile_images/9/p_400x400.jpg' }]],
       [true, undefined],
-      [false, undefined],
       [false, undefined],
     ]);
   });
@@ -122,6 +81,37 @@ describe('platform rules', () => {
         images: 'x media',
         icons: '/favicon.ico',
       },
+    });
+  });
+
+  it('applies only on the hosts the pack names: the same page elsewhere gets the generic rules', () => {
+    expect(extract(X_POST, 'https://example.com/sample/status/1')).toEqual({
+      canonicalUrl: 'https://x.com/sample/status/1',
+      type: 'website',
+      title: 'Life on X on X: "Hello "world"" / X',
+      siteName: 'X (formerly Twitter)',
+      lang: 'en',
+      publishedAt: '2024-05-01T10:00:00.000Z',
+      images: [{ url: X_PLACEHOLDER }],
+      icons: [{ url: 'https://example.com/favicon.ico', rel: 'icon' }],
+      sources: {
+        canonicalUrl: 'link[rel=canonical]',
+        type: 'default',
+        title: 'og:title',
+        siteName: 'og:site_name',
+        lang: 'html[lang]',
+        publishedAt: 'time[datetime]',
+        images: 'og:image',
+        icons: '/favicon.ico',
+      },
+    });
+  });
+
+  it('reads the same page without the pack as any other page', () => {
+    expect(extract(X_POST, 'https://x.com/sample/status/1', { rulesPack: [] })).toMatchObject({
+      title: 'Life on X on X: "Hello "world"" / X',
+      siteName: 'X (formerly Twitter)',
+      images: [{ url: X_PLACEHOLDER }],
     });
   });
 });
