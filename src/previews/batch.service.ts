@@ -20,7 +20,11 @@ function toBatchError(error: unknown): BatchErrorDto {
       ? error
       : new DomainError('INTERNAL_ERROR', 'An unexpected error occurred while previewing this URL');
   const { status, title } = ERROR_CATALOGUE[domain.code];
-  const { upstreamStatus, cause } = (domain.details ?? {}) as { upstreamStatus?: number; cause?: string };
+  const { upstreamStatus, cause, reason } = (domain.details ?? {}) as {
+    upstreamStatus?: number;
+    cause?: string;
+    reason?: string;
+  };
   return Object.assign(new BatchErrorDto(), {
     code: domain.code,
     status,
@@ -28,6 +32,7 @@ function toBatchError(error: unknown): BatchErrorDto {
     detail: domain.message,
     upstreamStatus,
     cause,
+    reason,
   });
 }
 

@@ -50,6 +50,13 @@ export class BatchErrorDto {
 
   @ApiPropertyOptional({ example: 'status', description: 'For UPSTREAM_ERROR: what went wrong upstream' })
   cause?: string;
+
+  @ApiPropertyOptional({
+    example: 'bot-challenge',
+    description: 'For UPSTREAM_BLOCKED: what stood in the way',
+    enum: ['bot-challenge', 'consent', 'login-wall', 'forbidden'],
+  })
+  reason?: string;
 }
 
 export class BatchItemDto {
