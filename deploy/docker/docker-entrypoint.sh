@@ -19,10 +19,11 @@ memory_limit_bytes() {
 }
 
 processes() {
-  case "${WEB_CONCURRENCY:-1}" in
+  count="${WEB_CONCURRENCY:-1}"
+  case "$count" in
     auto) nproc ;;
-    '' | *[!0-9]* | 0) echo 1 ;;
-    *) echo "$WEB_CONCURRENCY" ;;
+    *[!0-9]* | 0) echo 1 ;;
+    *) echo "$count" ;;
   esac
 }
 
