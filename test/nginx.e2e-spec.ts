@@ -41,6 +41,18 @@ function send(
   });
 }
 
+/** The problem+json answer nginx writes itself: the whole answer, with `type` derived from `code` as the app does. */
+function expectProblem(
+  answer: Answer,
+  problem: { status: number; code: string; title: string; detail: string; instance: string; requestId: string },
+): void {
+  expect(answer.status).toBe(problem.status);
+  expect(answer.headers['content-type']).toBe('application/problem+json');
+  const type = `urn:link-preview:problem:${problem.code.toLowerCase().replaceAll('_', '-')}`;
+  const { status, code, title, detail, instance, requestId } = problem;
+  expect(JSON.parse(answer.text)).toEqual({ type, title, status, detail, code, instance, requestId });
+}
+
 /** Polls `probe` until it returns a value. */
 async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -198,14 +210,11 @@ describe('nginx in front of the service (e2e, real nginx and the built app)', ()
 
   it('refuses /metrics from outside the allowed network and serves it inside', async () => {
     const refused = await send(`${nginx.origin}/metrics`, { headers: { 'x-request-id': 'metrics-outside' } });
-    expect(refused.status).toBe(403);
-    expect(refused.headers['content-type']).toBe('application/problem+json');
-    expect(JSON.parse(refused.text)).toEqual({
-      type: 'urn:link-preview:problem:forbidden',
-      title: 'Forbidden',
+    expectProblem(refused, {
       status: 403,
-      detail: 'Not allowed from this network',
       code: 'FORBIDDEN',
+      title: 'Forbidden',
+      detail: 'Not allowed from this network',
       instance: '/metrics',
       requestId: 'metrics-outside',
     });
@@ -223,14 +232,11 @@ describe('nginx in front of the service (e2e, real nginx and the built app)', ()
       headers,
       body: JSON.stringify({ urls: ['x'.repeat(300 * 1024)] }),
     });
-    expect(tooLarge.status).toBe(413);
-    expect(tooLarge.headers['content-type']).toBe('application/problem+json');
-    expect(JSON.parse(tooLarge.text)).toEqual({
-      type: 'urn:link-preview:problem:payload-too-large',
-      title: 'Payload too large',
+    expectProblem(tooLarge, {
       status: 413,
-      detail: 'Request bodies are limited to 262144 bytes',
       code: 'PAYLOAD_TOO_LARGE',
+      title: 'Payload too large',
+      detail: 'Request bodies are limited to 262144 bytes',
       instance: '/v1/previews/batch',
       requestId: 'too-large',
     });
@@ -330,15 +336,12 @@ describe('nginx cache rules (e2e, real nginx in front of a fixture that answers 
 
   it('answers 503 problem+json with Retry-After when no instance of the app is reachable', async () => {
     const answer = await send(`${unreachable.origin}/test`, { headers: { 'x-request-id': 'no-app' } });
-    expect(answer.status).toBe(503);
-    expect(answer.headers['content-type']).toBe('application/problem+json');
     expect(answer.headers['retry-after']).toBe('5');
-    expect(JSON.parse(answer.text)).toEqual({
-      type: 'urn:link-preview:problem:overloaded',
-      title: 'Service overloaded',
+    expectProblem(answer, {
       status: 503,
-      detail: 'No instance of the service is reachable; retry shortly',
       code: 'OVERLOADED',
+      title: 'Service overloaded',
+      detail: 'No instance of the service is reachable; retry shortly',
       instance: '/test',
       requestId: 'no-app',
     });
