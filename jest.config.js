@@ -38,6 +38,12 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/support/setup-env.ts'],
     },
+    {
+      ...shared,
+      displayName: 'deploy',
+      testMatch: ['<rootDir>/test/deploy/**/*.spec.ts'],
+      setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+    },
   ],
   // Entry points run as child processes (covered by e2e tests of the built service, not instrumented here).
   collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/main.ts', '!src/cli/**'],

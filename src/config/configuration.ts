@@ -7,7 +7,7 @@ import { readOembedConfig } from './oembed.config.js';
 import { ConfigError, type Env } from './env.js';
 
 /** Every namespace reader; each new feature adds its own here so that boot validates it. */
-const READERS: ((env: Env) => unknown)[] = [
+export const READERS: ((env: Env) => unknown)[] = [
   readAppConfig,
   readConcurrencyConfig,
   readFetchConfig,

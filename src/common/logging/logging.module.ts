@@ -5,9 +5,19 @@ import { LoggerModule } from 'nestjs-pino';
 import { appConfig } from '../../config/app.config.js';
 import { requestIdOf } from '../http/request-id.js';
 
+/** The raw request as the logger sees it: Fastify's middleware layer copies the client address onto it. */
+interface LoggedRequest {
+  id: string;
+  method: string;
+  url: string;
+  raw: { ip?: string };
+}
+
 /**
  * JSON-lines logging through pino. Every line written while a request is handled carries its `reqId`
- * (nestjs-pino keeps the request logger in AsyncLocalStorage). Secrets in headers are redacted.
+ * (nestjs-pino keeps the request logger in AsyncLocalStorage). Secrets in headers are redacted. The request line
+ * carries the client address as Fastify's `request.ip` reads it: the original client's behind a proxy named in
+ * `TRUST_PROXY`, the peer's otherwise.
  */
 @Module({
   imports: [
@@ -22,10 +32,11 @@ import { requestIdOf } from '../http/request-id.js';
           customProps: (req: IncomingMessage) => ({ requestId: requestIdOf(req) }),
           redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
           serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
+            req: (req: LoggedRequest) => ({
               id: req.id,
               method: req.method,
               url: req.url,
+              ip: req.raw.ip,
             }),
             res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
           },
