@@ -12,6 +12,7 @@ import { CacheModule } from './cache/cache.module.js';
 import { PreviewsModule } from './previews/previews.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PlaygroundModule } from './playground/playground.module.js';
 
 @Module({
   imports: [
@@ -22,6 +23,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
     PreviewsModule,
     HealthModule,
     MetricsModule,
+    PlaygroundModule,
   ],
   controllers: [AppController],
   providers: [

@@ -25,6 +25,7 @@ describe('readAppConfig', () => {
       logLevel: 'info',
       docsEnabled: true,
       metricsEnabled: true,
+      playgroundEnabled: true,
       shutdownDelayMs: 5000,
       shutdownTimeoutMs: 15000,
     });
@@ -38,6 +39,7 @@ describe('readAppConfig', () => {
       LOG_LEVEL: 'warn',
       DOCS_ENABLED: 'false',
       METRICS_ENABLED: 'false',
+      PLAYGROUND_ENABLED: 'false',
       SHUTDOWN_DELAY_MS: '0',
       SHUTDOWN_TIMEOUT_MS: '1000',
     };
@@ -48,6 +50,7 @@ describe('readAppConfig', () => {
       logLevel: 'warn',
       docsEnabled: false,
       metricsEnabled: false,
+      playgroundEnabled: false,
       shutdownDelayMs: 0,
       shutdownTimeoutMs: 1000,
     });
