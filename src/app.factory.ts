@@ -13,17 +13,25 @@ import { packageInfo } from './config/package-info.js';
 /** Largest accepted request body: batch requests of URLs are small. */
 const BODY_LIMIT_BYTES = 256 * 1024;
 
-/** HSTS for answers that came over TLS (directly or through a trusted proxy that says so). */
-const HSTS = 'max-age=31536000; includeSubDomains';
+/** Headers that only mean something on answers that came over TLS (directly or through a trusted proxy). */
+const TLS_ONLY_HEADERS = {
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'cross-origin-opener-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+} as const;
 
 /**
- * helmet's defaults, except two that break real browsers on plain http: `upgrade-insecure-requests` makes a browser
- * fetch every asset of a page (Swagger UI) over https, so the page is blank unless served from loopback or behind
- * TLS; and HSTS, which is sent per request only when the request came over TLS.
+ * helmet's defaults, except those that break or bother real browsers on plain http: `upgrade-insecure-requests`
+ * makes a browser fetch every asset of a page (Swagger UI) over https, so the page is blank unless served from
+ * loopback or behind TLS; HSTS, Cross-Origin-Opener-Policy and Origin-Agent-Cluster are sent per request, only when
+ * the request came over TLS (over plain http under a non-loopback name a browser ignores the last two and logs a
+ * console error or warning for every page).
  */
 const SECURITY_HEADERS = {
   contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   strictTransportSecurity: false,
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
 } as const;
 
 /** Builds the OpenAPI 3 document of every route. */
@@ -74,8 +82,8 @@ export async function configureApp(
   });
   await app.register(helmet, SECURITY_HEADERS);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    // HSTS only means something on a TLS connection (RFC 6797 §7.2): sent over plain http it is ignored at best.
-    if (request.protocol === 'https') void reply.header('strict-transport-security', HSTS);
+    // These only mean something on a TLS connection (HSTS: RFC 6797 §7.2): over plain http they are ignored.
+    if (request.protocol === 'https') void reply.headers(TLS_ONLY_HEADERS);
   });
   if (config.docsEnabled) {
     SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
