@@ -40,6 +40,24 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
+    // The playground's browser script: plain JS served as is, using only these browser APIs.
+    files: ['src/playground/assets/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'document',
+          'sessionStorage',
+          'fetch',
+          'Headers',
+          'URL',
+          'AbortController',
+          'performance',
+          'TextDecoderStream',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

@@ -31,7 +31,8 @@ const shared = {
 
 export default {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // bench/ holds the report renderer of `npm run bench`: pure mapping logic, tested like src/.
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'e2e',

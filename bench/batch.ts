@@ -5,17 +5,18 @@
  *
  * Flags: --urls N (50) --delay MS (200) --concurrency N (8, BATCH_CONCURRENCY) --per-host N (8,
  *        FETCH_PER_HOST_CONCURRENCY: at the default of 4 per origin the fetcher, not the batch, would be the bound)
- *        --runs N (3 per mode)
+ *        --runs N (3 per mode) --json FILE (also write the summary as JSON, for `npm run bench`)
  */
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { numberFlag, readFlags } from './support/args.js';
 import { FixtureUpstream } from './support/fixture.js';
 import { startService, withCleanup, type ServiceProcess } from './support/service.js';
+import { writeSummary } from './support/summary.js';
 import { fixed, median, printTable } from './support/table.js';
 
-const USAGE = 'tsx bench/batch.ts [--urls 50] [--delay 200] [--concurrency 8] [--per-host 8] [--runs 3]';
-const flags = readFlags(['urls', 'delay', 'concurrency', 'per-host', 'runs'], USAGE);
+const USAGE = 'tsx bench/batch.ts [--urls 50] [--delay 200] [--concurrency 8] [--per-host 8] [--runs 3] [--json FILE]';
+const flags = readFlags(['urls', 'delay', 'concurrency', 'per-host', 'runs', 'json'], USAGE);
 const urlCount = numberFlag(flags, 'urls', 50);
 const delayMs = numberFlag(flags, 'delay', 200);
 const concurrency = numberFlag(flags, 'concurrency', 8);
@@ -117,10 +118,10 @@ await withCleanup(async (defer) => {
     }
   }
 
-  process.stdout.write(
-    `bench:batch  ${urlCount} cold URLs, upstream delay ${delayMs} ms, BATCH_CONCURRENCY=${concurrency}, ` +
-      `FETCH_PER_HOST_CONCURRENCY=${perHost}, ideal ceil(${urlCount}/${concurrency}) x ${delayMs} = ${idealMs} ms\n`,
-  );
+  const setup =
+    `${urlCount} cold URLs, upstream delay ${delayMs} ms, BATCH_CONCURRENCY=${concurrency}, ` +
+    `FETCH_PER_HOST_CONCURRENCY=${perHost}, ideal ceil(${urlCount}/${concurrency}) x ${delayMs} = ${idealMs} ms`;
+  process.stdout.write(`bench:batch  ${setup}\n`);
   printTable(
     'Each run (ms)',
     ['mode', 'run', 'wall', 'x ideal', 'first byte', 'ok/items', 'fixture reqs', 'peak concurrent'],
@@ -135,21 +136,40 @@ await withCleanup(async (defer) => {
       result.peakConcurrency,
     ]),
   );
+  const summary = (['json', 'ndjson'] as const).map((mode) => {
+    const own = results.filter((result) => result.mode === mode);
+    const wall = median(own.map((result) => result.wallMs));
+    const complete = own.every((result) => result.ok === urlCount && result.items === urlCount);
+    return {
+      mode,
+      'median wall ms': Math.round(wall),
+      'worst wall ms': Math.round(Math.max(...own.map((result) => result.wallMs))),
+      'median first byte ms': Math.round(median(own.map((result) => result.firstMs))),
+      'x ideal': Number((wall / idealMs).toFixed(2)),
+      'peak concurrent': Math.max(...own.map((result) => result.peakConcurrency)),
+      result: complete && wall <= idealMs * TARGET_FACTOR ? 'met' : 'MISSED',
+    };
+  });
+  const title = `Summary (median of ${runs}; target wall <= ${TARGET_FACTOR} x ${idealMs} = ${fixed(idealMs * TARGET_FACTOR, 0)} ms)`;
   printTable(
-    `Summary (median of ${runs}; target wall <= ${TARGET_FACTOR} x ${idealMs} = ${fixed(idealMs * TARGET_FACTOR, 0)} ms)`,
-    ['mode', 'median wall ms', 'worst wall ms', 'x ideal', 'peak concurrent', 'result'],
-    (['json', 'ndjson'] as const).map((mode) => {
-      const own = results.filter((result) => result.mode === mode);
-      const wall = median(own.map((result) => result.wallMs));
-      const complete = own.every((result) => result.ok === urlCount && result.items === urlCount);
-      return [
-        mode,
-        fixed(wall, 0),
-        fixed(Math.max(...own.map((result) => result.wallMs)), 0),
-        fixed(wall / idealMs, 2),
-        Math.max(...own.map((result) => result.peakConcurrency)),
-        complete && wall <= idealMs * TARGET_FACTOR ? 'met' : 'MISSED',
-      ];
-    }),
+    title,
+    Object.keys(summary[0]),
+    summary.map((row) => Object.values(row)),
   );
+  writeSummary(flags.json, {
+    name: 'bench:batch',
+    title,
+    rows: summary,
+    ratios: summary.map((row) => ({
+      label: `batch ${row.mode === 'json' ? 'JSON' : 'NDJSON'}: wall / ideal`,
+      value: row['x ideal'],
+      target: TARGET_FACTOR,
+      better: 'lower' as const,
+    })),
+    notes: [
+      setup,
+      'Each batch uses URLs no earlier batch used, so every preview is a cold fetch; JSON and NDJSON runs alternate.',
+      'peak concurrent is the most requests the fixture upstream had open at once (BATCH_CONCURRENCY bounds it).',
+    ],
+  });
 });

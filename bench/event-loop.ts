@@ -8,6 +8,7 @@
  * the request waited for the event loop plus a small constant. The same probe on the idle service gives that constant.
  *
  * Flags: --duration S (10) --concurrency N (16) --pages N (8 largest) --interval MS (20) --rounds N (1)
+ *        --json FILE (also write the summary as JSON, for `npm run bench`)
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
@@ -16,16 +17,20 @@ import { largestPages } from './support/corpus.js';
 import { FixtureUpstream } from './support/fixture.js';
 import { keepAliveAgent, timedGet } from './support/http-client.js';
 import { startService, withCleanup, type ServiceProcess } from './support/service.js';
-import { fixed, printTable, quantile } from './support/table.js';
+import { writeSummary, type BenchRatio } from './support/summary.js';
+import { median, printTable, quantile } from './support/table.js';
 
-const USAGE = 'tsx bench/event-loop.ts [--duration 10] [--concurrency 16] [--pages 8] [--interval 20] [--rounds 1]';
-const flags = readFlags(['duration', 'concurrency', 'pages', 'interval', 'rounds'], USAGE);
+const USAGE =
+  'tsx bench/event-loop.ts [--duration 10] [--concurrency 16] [--pages 8] [--interval 20] [--rounds 1] [--json FILE]';
+const flags = readFlags(['duration', 'concurrency', 'pages', 'interval', 'rounds', 'json'], USAGE);
 const durationMs = numberFlag(flags, 'duration', 10) * 1000;
 const concurrency = numberFlag(flags, 'concurrency', 16);
 const pageCount = numberFlag(flags, 'pages', 8);
 const intervalMs = numberFlag(flags, 'interval', 20);
 const rounds = numberFlag(flags, 'rounds', 1);
 const IDLE_PROBE_MS = 2000;
+const POOL = 'PARSE_WORKERS=auto (pool)';
+const MAIN_THREAD = 'PARSE_WORKERS=0 (main thread)';
 /** A preview still running this long after the window closed is abandoned (counted as failed). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -154,6 +159,30 @@ async function runMode(label: string, parseWorkers: string, fixture: FixtureUpst
   }
 }
 
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** Main thread against pool, medians over the rounds: how much more responsive the pool keeps the service. */
+function ratiosOf(results: readonly ModeResult[]): BenchRatio[] {
+  const of = (workers: 'pool' | 'main', pick: (result: ModeResult) => number): number =>
+    median(results.filter((result) => result.label === (workers === 'pool' ? POOL : MAIN_THREAD)).map(pick));
+  const probeP99 = (result: ModeResult): number => quantile(result.loaded, 0.99);
+  const ratios: BenchRatio[] = [
+    { label: 'event loop: probe p99, main thread / pool', value: of('main', probeP99) / of('pool', probeP99) },
+    {
+      label: 'event loop: previews/s, pool / main thread',
+      value: of('pool', (result) => result.counts.ok) / of('main', (result) => result.counts.ok),
+    },
+  ];
+  const delay = (result: ModeResult): number => result.serviceDelay?.p99 ?? Number.NaN;
+  const serviceRatio = of('main', delay) / of('pool', delay);
+  if (Number.isFinite(serviceRatio)) {
+    ratios.push({ label: 'event loop: service ELD p99, main thread / pool', value: serviceRatio });
+  }
+  return ratios.map((ratio) => ({ ...ratio, value: Number(ratio.value.toFixed(2)) }));
+}
+
 await withCleanup(async (defer) => {
   const fixture = await new FixtureUpstream((url) => {
     const match = /^\/p\/(\d+)$/.exec(url.pathname);
@@ -164,48 +193,49 @@ await withCleanup(async (defer) => {
   defer(() => fixture.stop());
 
   const totalBytes = pages.reduce((sum, page) => sum + page.html.length, 0);
-  process.stdout.write(
-    `bench:event-loop  ${pages.length} largest corpus pages (${(totalBytes / pages.length / 1024).toFixed(0)} KiB ` +
-      `average: ${pages.map((page) => page.name).join(', ')})\n  ${concurrency} concurrent cold previews for ` +
-      `${durationMs / 1000} s per mode; probe every ${intervalMs} ms\n`,
-  );
+  const setup =
+    `${pages.length} largest corpus pages (${(totalBytes / pages.length / 1024).toFixed(0)} KiB average: ` +
+    `${pages.map((page) => page.name).join(', ')}); ${concurrency} concurrent cold previews for ` +
+    `${durationMs / 1000} s per mode${rounds > 1 ? ' x ' + String(rounds) + ' rounds' : ''}; ` +
+    `probe every ${intervalMs} ms`;
+  process.stdout.write(`bench:event-loop  ${setup}\n`);
   const results: ModeResult[] = [];
   for (let round = 0; round < rounds; round++) {
-    results.push(await runMode('PARSE_WORKERS=auto (pool)', 'auto', fixture));
-    results.push(await runMode('PARSE_WORKERS=0 (main thread)', '0', fixture));
+    results.push(await runMode(POOL, 'auto', fixture));
+    results.push(await runMode(MAIN_THREAD, '0', fixture));
   }
 
+  const rows = results.map((result) => ({
+    mode: result.label,
+    'previews/s': round1(result.counts.ok / (durationMs / 1000)),
+    ok: result.counts.ok,
+    failed: result.counts.failed === 0 ? 0 : `${result.counts.failed} (${describeFailures(result.counts.failures)})`,
+    probes: result.loaded.length,
+    'probe p50 ms': round1(quantile(result.loaded, 0.5)),
+    'probe p99 ms': round1(quantile(result.loaded, 0.99)),
+    'probe max ms': round1(Math.max(...result.loaded)),
+    'idle p50 ms': round1(quantile(result.idle, 0.5)),
+    'idle p99 ms': round1(quantile(result.idle, 0.99)),
+    'service ELD p99 ms': result.serviceDelay === undefined ? null : round1(result.serviceDelay.p99),
+    'service ELD max ms': result.serviceDelay === undefined ? null : round1(result.serviceDelay.max),
+    'bench ELD p99 ms': round1(result.clientDelayP99Ms),
+  }));
+  const title = `Probe latency of GET ${results[0]?.path ?? '/test'} (ms) while previewing cold large pages`;
   printTable(
-    `Probe latency of GET ${results[0]?.path ?? '/test'} (ms) while previewing cold large pages`,
-    [
-      'mode',
-      'previews/s',
-      'ok',
-      'failed',
-      'probes',
-      'p50',
-      'p99',
-      'max',
-      'idle p50',
-      'idle p99',
-      'service ELD p99',
-      'service ELD max',
-      'bench ELD p99',
-    ],
-    results.map((result) => [
-      result.label,
-      fixed(result.counts.ok / (durationMs / 1000), 1),
-      result.counts.ok,
-      result.counts.failed === 0 ? 0 : `${result.counts.failed} (${describeFailures(result.counts.failures)})`,
-      result.loaded.length,
-      fixed(quantile(result.loaded, 0.5)),
-      fixed(quantile(result.loaded, 0.99)),
-      fixed(Math.max(...result.loaded)),
-      fixed(quantile(result.idle, 0.5)),
-      fixed(quantile(result.idle, 0.99)),
-      result.serviceDelay === undefined ? 'n/a' : fixed(result.serviceDelay.p99),
-      result.serviceDelay === undefined ? 'n/a' : fixed(result.serviceDelay.max),
-      fixed(result.clientDelayP99Ms),
-    ]),
+    title,
+    Object.keys(rows[0]),
+    rows.map((row) => Object.values(row).map((cell) => (cell === null ? 'n/a' : cell))),
   );
+  writeSummary(flags.json, {
+    name: 'bench:event-loop',
+    title,
+    rows,
+    ratios: ratiosOf(results),
+    notes: [
+      setup,
+      'probe: one GET every interval on its own connection; its latency is the wait for the event loop plus a small constant (idle p50).',
+      "service ELD: the service's own monitorEventLoopDelay over the load window, read from /metrics.",
+      "bench ELD: this bench process's own event-loop delay; if high, the probe figures include client-side delay.",
+    ],
+  });
 });

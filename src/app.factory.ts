@@ -23,17 +23,25 @@ export const MAX_REQUEST_TARGET_BYTES = 8192;
 /** How often Node checks its request and headers timeouts (its default, 30 s, would let them overrun by as much). */
 const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
-/** HSTS for answers that came over TLS (directly or through a trusted proxy that says so). */
-const HSTS = 'max-age=31536000; includeSubDomains';
+/** Headers that only mean something on answers that came over TLS (directly or through a trusted proxy). */
+const TLS_ONLY_HEADERS = {
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'cross-origin-opener-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+} as const;
 
 /**
- * helmet's defaults, except two that break real browsers on plain http: `upgrade-insecure-requests` makes a browser
- * fetch every asset of a page (Swagger UI) over https, so the page is blank unless served from loopback or behind
- * TLS; and HSTS, which is sent per request only when the request came over TLS.
+ * helmet's defaults, except those that break or bother real browsers on plain http: `upgrade-insecure-requests`
+ * makes a browser fetch every asset of a page (Swagger UI) over https, so the page is blank unless served from
+ * loopback or behind TLS; HSTS, Cross-Origin-Opener-Policy and Origin-Agent-Cluster are sent per request, only when
+ * the request came over TLS (over plain http under a non-loopback name a browser ignores the last two and logs a
+ * console error or warning for every page).
  */
 const SECURITY_HEADERS = {
   contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   strictTransportSecurity: false,
+  crossOriginOpenerPolicy: false,
+  originAgentCluster: false,
 } as const;
 
 /** Request headers a browser page may send across origins, and answer headers it may read. */
@@ -98,15 +106,15 @@ export function createAdapter(config: AppConfig = readAppConfig()): FastifyAdapt
 
 /**
  * Transport concerns that precede routing, as Fastify `onRequest` hooks (none of them answers a route): the
- * request-id header, HSTS on TLS, the request-target length limit and the 503 of a closing listener.
+ * request-id header, the TLS-only security headers, the request-target length limit and the 503 of a closing listener.
  */
 function addTransportHooks(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const drain = app.get(DrainState);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    // HSTS only means something on a TLS connection (RFC 6797 §7.2): sent over plain http it is ignored at best.
-    if (request.protocol === 'https') void reply.header('strict-transport-security', HSTS);
+    // These only mean something on a TLS connection (HSTS: RFC 6797 §7.2): over plain http they are ignored.
+    if (request.protocol === 'https') void reply.headers(TLS_ONLY_HEADERS);
     if (drain.closing) {
       throw new DomainError('SHUTTING_DOWN', 'The service is shutting down; retry on another instance', {
         headers: { connection: 'close', 'retry-after': '1' },

@@ -15,6 +15,7 @@ import { EmbedsModule } from './embeds/embeds.module.js';
 import { PreviewsModule } from './previews/previews.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { PlaygroundModule } from './playground/playground.module.js';
 
 @Module({
   imports: [
@@ -27,6 +28,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
     EmbedsModule,
     HealthModule,
     MetricsModule,
+    PlaygroundModule,
   ],
   controllers: [AppController],
   providers: [

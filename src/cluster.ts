@@ -49,6 +49,12 @@ export function runPrimary(options: PrimaryOptions): void {
     }, delay);
   });
 
+  // Until a worker listens it takes no connections; and while none does, Node closes the shared socket (pending
+  // connections are reset), so which workers listen is worth a line.
+  cluster.on('listening', (worker, address) => {
+    log.info({ workerPid: worker.process.pid, port: address.port }, 'worker listening');
+  });
+
   const shutdown = (signal: NodeJS.Signals): void => {
     if (shuttingDown) return;
     shuttingDown = true;

@@ -230,11 +230,17 @@ describe('service skeleton (e2e)', () => {
       expect(csp).toContain("default-src 'self'");
       expect(csp).not.toContain('upgrade-insecure-requests');
       expect(res.headers['strict-transport-security']).toBeUndefined();
+      expect(res.headers['cross-origin-opener-policy']).toBeUndefined();
+      expect(res.headers['origin-agent-cluster']).toBeUndefined();
     });
 
-    it('sends HSTS only when the request came over TLS through a trusted proxy', async () => {
+    it('sends HSTS, COOP and Origin-Agent-Cluster only when the request came over TLS through a trusted proxy', async () => {
       const viaTls = await app.inject({ method: 'GET', url: '/test', headers: { 'x-forwarded-proto': 'https' } });
-      expect(viaTls.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(viaTls.headers).toMatchObject({
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'cross-origin-opener-policy': 'same-origin',
+        'origin-agent-cluster': '?1',
+      });
       const spoofed = await app.inject({
         method: 'GET',
         url: '/test',
@@ -242,6 +248,8 @@ describe('service skeleton (e2e)', () => {
         headers: { 'x-forwarded-proto': 'https' },
       });
       expect(spoofed.headers['strict-transport-security']).toBeUndefined();
+      expect(spoofed.headers['cross-origin-opener-policy']).toBeUndefined();
+      expect(spoofed.headers['origin-agent-cluster']).toBeUndefined();
     });
   });
 });

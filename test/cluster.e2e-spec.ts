@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { articlePage, FixtureUpstream } from './support/fixture-upstream.js';
-import { freePort, startService, waitForHttp } from './support/processes.js';
+import { freePort, startService } from './support/processes.js';
 
 /** PIDs of the direct children of `pid` (the cluster's workers). */
 function childPids(pid: number): number[] {
@@ -39,6 +39,36 @@ async function get(url: string): Promise<number> {
   });
 }
 
+/** What a client saw: the status of the answer, or the code of the connection error. */
+async function outcomeOf(url: string): Promise<number | string> {
+  return get(url).catch((error: NodeJS.ErrnoException) => error.code ?? String(error));
+}
+
+/** Whether `pid` is still in the process table (a killed child stays there until its parent has reaped it). */
+function inProcessTable(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
+/** The primary's log lines with message `msg` ("worker listening", "worker died") among the service's JSON lines. */
+function primaryLogged(stdout: string, msg: string): Record<string, unknown>[] {
+  return stdout
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    })
+    .filter((entry) => entry.role === 'primary' && entry.msg === msg);
+}
+
 describe('cluster process model (WEB_CONCURRENCY=2)', () => {
   let fixture: FixtureUpstream;
 
@@ -51,7 +81,7 @@ describe('cluster process model (WEB_CONCURRENCY=2)', () => {
     await fixture.close();
   });
 
-  it('replaces a killed worker while requests keep succeeding, and drains to exit 0 on SIGTERM', async () => {
+  it('replaces a killed worker (requests racing its death at worst see a reset, all others succeed), and drains to exit 0 on SIGTERM', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const service = startService({
@@ -61,26 +91,41 @@ describe('cluster process model (WEB_CONCURRENCY=2)', () => {
       SHUTDOWN_DELAY_MS: '200',
       PARSE_WORKERS: '1',
       FETCH_ALLOW_PRIVATE: fixture.hostPort,
+      // The primary logs which workers listen at info.
+      LOG_LEVEL: 'info',
     });
     const primary = service.child.pid ?? 0;
     try {
-      await waitForHttp(`${base}/test`);
+      // Both workers must listen before one is killed: while none listens, Node's primary closes the shared socket.
+      const listening = (): number[] =>
+        primaryLogged(service.stdout(), 'worker listening').map((entry) => entry.workerPid as number);
       const workers = await waitFor(() => {
         const pids = childPids(primary);
-        return pids.length === 2 ? pids : undefined;
-      }, 10_000);
+        return pids.length === 2 && pids.every((pid) => listening().includes(pid)) ? pids : undefined;
+      }, 15_000);
+      const [victim, survivor] = workers;
 
-      process.kill(workers[0], 'SIGKILL');
-      const during = await Promise.all(Array.from({ length: 40 }, () => get(`${base}/test`)));
-      expect(during).toEqual(Array.from({ length: 40 }, () => 200));
+      process.kill(victim, 'SIGKILL');
+      // Sent while the victim dies: the ones it had already accepted die with it, as they would behind any balancer.
+      const racingDeath = Promise.all(Array.from({ length: 20 }, () => outcomeOf(`${base}/test`)));
+      const death = await waitFor(
+        () => primaryLogged(service.stdout(), 'worker died').find((entry) => entry.workerPid === victim),
+        10_000,
+      );
+      expect(death).toMatchObject({ level: 50, workerPid: victim, code: null, signal: 'SIGKILL' });
+      // Logged on the cluster's exit event, once the primary has reaped it: its sockets are closed by now.
+      expect(inProcessTable(victim)).toBe(false);
+      const seenDuringDeath = await racingDeath;
+      expect(seenDuringDeath.filter((outcome) => outcome !== 200 && outcome !== 'ECONNRESET')).toEqual([]);
 
-      const replaced = await waitFor(() => {
-        const pids = childPids(primary);
-        return pids.length === 2 && !pids.includes(workers[0]) ? pids : undefined;
-      }, 10_000);
-      expect(replaced).toContain(workers[1]);
-      const after = await Promise.all(Array.from({ length: 20 }, () => get(`${base}/test`)));
-      expect(after).toEqual(Array.from({ length: 20 }, () => 200));
+      // From the death on, the survivor answers everything, already before the replacement is up.
+      const afterDeath = await Promise.all(Array.from({ length: 40 }, () => outcomeOf(`${base}/test`)));
+      expect(afterDeath).toEqual(Array.from({ length: 40 }, () => 200));
+
+      const replacement = await waitFor(() => listening().find((pid) => !workers.includes(pid)), 15_000);
+      expect(childPids(primary)).toEqual([survivor, replacement].sort((a, b) => a - b));
+      const afterReplacement = await Promise.all(Array.from({ length: 20 }, () => outcomeOf(`${base}/test`)));
+      expect(afterReplacement).toEqual(Array.from({ length: 20 }, () => 200));
 
       // Previews whose upstream answers after 800 ms are still running when SIGTERM arrives (and after the 200 ms
       // drain delay): the workers must finish them before they exit.

@@ -70,7 +70,7 @@ function serverTimeouts(env: Env) {
   };
 }
 
-/** Process-level settings: where to listen, logging, docs and shutdown behaviour. */
+/** Process-level settings: where to listen, logging, docs, metrics, the playground and shutdown behaviour. */
 export function readAppConfig(env: Env = process.env) {
   return {
     port: int(env, 'PORT', { default: 3000, min: 0, max: 65535 }),
@@ -79,6 +79,7 @@ export function readAppConfig(env: Env = process.env) {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     docsEnabled: bool(env, 'DOCS_ENABLED', true),
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),
+    playgroundEnabled: bool(env, 'PLAYGROUND_ENABLED', true),
     shutdownDelayMs: int(env, 'SHUTDOWN_DELAY_MS', { default: 5000, max: 600_000 }),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', { default: 15000, max: 600_000 }),
     ...serverTimeouts(env),

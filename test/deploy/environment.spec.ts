@@ -60,9 +60,7 @@ function variablesTheDeploymentsSet(): [string, string][] {
 
 /** The variables set that nothing reads (a typo, or a setting that does not exist). */
 function unread(set: [string, string][], read: Set<string>): string[] {
-  return set
-    .filter(([name]) => !read.has(name) && !RUNTIME.has(name))
-    .map(([name, where]) => `${name} (${where})`);
+  return set.filter(([name]) => !read.has(name) && !RUNTIME.has(name)).map(([name, where]) => `${name} (${where})`);
 }
 
 describe('environment variables of the deployments', () => {

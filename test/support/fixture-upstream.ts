@@ -8,6 +8,8 @@ export interface FixtureRoute {
   body?: string | Buffer;
   /** Milliseconds to wait before answering. */
   delayMs?: number;
+  /** Answer only once this promise has settled (then after `delayMs`, if set): the test decides when. */
+  until?: Promise<unknown>;
 }
 
 /**
@@ -103,8 +105,13 @@ export class FixtureUpstream {
       res.writeHead(route.status ?? 200, route.headers ?? {});
       res.end(route.body ?? '');
     };
-    if (route.delayMs === undefined) answer();
-    else timer.id = setTimeout(answer, route.delayMs);
+    const schedule = (): void => {
+      if (res.destroyed) return;
+      if (route.delayMs === undefined) answer();
+      else timer.id = setTimeout(answer, route.delayMs);
+    };
+    if (route.until === undefined) schedule();
+    else void route.until.then(schedule, schedule);
   }
 }
 

@@ -22,13 +22,16 @@ export interface Exited {
   stderr: string;
 }
 
-/** Runs `node dist/main.js` (the built service) with `env` added to a minimal environment. */
-export function startService(env: Record<string, string>): {
+/** A started service: the child process, what it has written so far, and its exit. */
+export interface StartedService {
   child: ChildProcess;
+  /** Everything written to stdout until now (the JSON log lines). */
+  stdout(): string;
   exited: Promise<Exited>;
-  /** What the service has written to stdout so far. */
-  stdout: () => string;
-} {
+}
+
+/** Runs `node dist/main.js` (the built service) with `env` added to a minimal environment. */
+export function startService(env: Record<string, string>): StartedService {
   const child = spawn(process.execPath, [DIST_MAIN], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,7 +43,7 @@ export function startService(env: Record<string, string>): {
   const exited = new Promise<Exited>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { child, exited, stdout: () => stdout };
+  return { child, stdout: () => stdout, exited };
 }
 
 /** Polls `url` until it answers (any status) or `timeoutMs` passes. */

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { Provider, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -32,4 +33,20 @@ export async function startTestApp(
   } finally {
     process.env = saved;
   }
+}
+
+/** A started app that listens on a loopback port, for clients that need a real socket (browsers, streams). */
+export interface ListeningApp {
+  app: NestFastifyApplication;
+  port: number;
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+}
+
+/** {@link startTestApp}, then listening on a free port of 127.0.0.1. */
+export async function startListeningApp(options: Parameters<typeof startTestApp>[0] = {}): Promise<ListeningApp> {
+  const app = await startTestApp(options);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, port, origin: `http://127.0.0.1:${port}` };
 }
