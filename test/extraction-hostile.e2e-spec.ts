@@ -76,7 +76,12 @@ describe('previews of hostile pages, block pages, dates and icons (e2e, through 
       })
       .html('/app-broken-manifest', head('<title>App</title><link rel="manifest" href="/missing.webmanifest">'));
     app = await startTestApp({
-      env: { FETCH_ALLOW_PRIVATE: fixture.hostPort, PARSE_WORKERS: '1', CACHE_BLOCKED_TTL_SECONDS: '120' },
+      env: {
+        FETCH_ALLOW_PRIVATE: fixture.hostPort,
+        PARSE_WORKERS: '1',
+        CACHE_BLOCKED_TTL_SECONDS: '120',
+        ADMIN_OPEN: 'true',
+      },
     });
   });
 

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { jest } from '@jest/globals';
 import http from 'node:http';
 import { memcachedStats, startMemcached, type MemcachedProcess } from './support/memcached.js';
 import { sampleValue } from './support/metrics.js';
@@ -9,6 +10,9 @@ const CLIENT_A = 'client-key-a-0123456789';
 const CLIENT_B = 'client-key-b-0123456789';
 /** A request that passes the guards and is refused by validation: cheap, and it needs no upstream. */
 const LIMITED = '/v1/previews?url=ftp%3A%2F%2Fexample.com%2F';
+
+// A test may first wait for the next one-minute window (insideOneWindow).
+jest.setTimeout(30_000);
 
 /**
  * Waits until at least `seconds` of the current one-minute window remain, so that a test's requests all fall in

@@ -126,8 +126,16 @@ describe('playground (GET /) in Chromium, authentication off', () => {
     expect(chips[3]).toMatch(/^\d+ ms$/);
     expect(chips[4]).toMatch(/^request [0-9a-f-]{36}$/);
     const timing = page.getByTestId('server-timing');
-    expect(await texts(timing.locator('.timing-name'))).toEqual(['total', 'round tripseen by this browser']);
+    expect(await texts(timing.locator('.timing-name'))).toEqual([
+      'cacheorigin',
+      'bodyrendered',
+      'total',
+      'round tripseen by this browser',
+    ]);
+    // The cache tier and the body's source are named, not timed.
     expect(await texts(timing.locator('.timing-value'))).toEqual([
+      '–',
+      '–',
       expect.stringMatching(/^\d+\.\d ms$/),
       expect.stringMatching(/^\d+\.\d ms$/),
     ]);

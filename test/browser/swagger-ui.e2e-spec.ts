@@ -65,7 +65,7 @@ describe(`Swagger UI at http://${HOST}/docs in Chromium`, () => {
       'operations-previews-Previews_previewMany',
       'operations-previews-Previews_preview',
       'operations-previews-Previews_purge',
-      'operations-oembed-Oembed_answer',
+      'operations-oembed-Embeds_answer',
     ]);
     expect(problems).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [], errorResponses: [] });
     await saveScreenshot(page, 'swagger-ui.png');
