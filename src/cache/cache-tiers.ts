@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { createKeyv } from '@cacheable/memory';
 import { Keyv } from 'keyv';
 import type { CacheConfig } from '../config/cache.config.js';
 import { createFileStore, type FileStoreJanitor } from './file-store.js';
-import { MEMCACHED_MAX_VALUE_BYTES, MemcachedAdapter } from './memcached-store.js';
+import { MEMCACHED_MAX_VALUE_BYTES, MemcachedAdapter, type Resolver } from './memcached-store.js';
+import { memoryKeyv, type MemoryStore } from './memory-store.js';
 
 /** Injection token of {@link CacheTuning}. */
 export const CACHE_TUNING = Symbol('CACHE_TUNING');
@@ -19,12 +19,35 @@ export interface CacheTuning {
    * process is seen here within this time. @default 60000
    */
   l1MaxTtlMs: number;
+  /**
+   * How often each process reads the fleet's purge counter in memcached; a change empties its L1, so a purge made by
+   * any process is seen by every process within {@link purgeTrustMs}. @default 250
+   */
+  purgePollMs: number;
+  /**
+   * How long after the last purge-counter read was sent the L1 is still trusted; past it (reads lagging, not yet
+   * read) the L1 is skipped and memcached answers. @default 1000
+   */
+  purgeTrustMs: number;
+  /** First wait between two looks for the entry another process is loading; it doubles up to the next. @default 20 */
+  leasePollMinMs: number;
+  /** Longest wait between two such looks. @default 250 */
+  leasePollMaxMs: number;
+  /** How often a memcached server marked dead is probed, so that it is used again as soon as it answers. @default 1000 */
+  memcachedProbeMs: number;
+  /** Resolves the names in MEMCACHED_SERVERS (tests answer with loopback addresses). @default the system resolver */
+  memcachedResolver?: Resolver;
 }
 
 export const DEFAULT_CACHE_TUNING: CacheTuning = {
   storeTimeoutMs: 250,
   fileJanitorIntervalMs: 60_000,
   l1MaxTtlMs: 60_000,
+  purgePollMs: 250,
+  purgeTrustMs: 1000,
+  leasePollMinMs: 20,
+  leasePollMaxMs: 250,
+  memcachedProbeMs: 1000,
 };
 
 /** One level of the cache (an L1 before memcached, or the only store). */
@@ -38,6 +61,8 @@ export interface CacheTier {
    * (a timer per read was a visible part of a cache hit's cost).
    */
   inProcess?: boolean;
+  /** The in-process store under `keyv`, for tiers that are one (bounded by entries and bytes; can be emptied). */
+  memory?: MemoryStore;
 }
 
 /**
@@ -56,6 +81,16 @@ export class CacheTiers {
     /** The memcached client, when CACHE_STORE=memcached: the rate limiter keeps its counters there too. */
     readonly memcached?: MemcachedAdapter,
   ) {}
+
+  /** Starts what the stores run in the background; settles once they are ready (memcached: names resolved once). */
+  async start(): Promise<void> {
+    await this.memcached?.start();
+  }
+
+  /** The in-process tier in front of a shared store (the L1 before memcached), if there is one. */
+  get l1(): CacheTier | undefined {
+    return this.memcached !== undefined && this.levels.length > 1 ? this.levels[0] : undefined;
+  }
 
   /** The Keyv stores, for cache-manager. */
   get keyvs(): Keyv[] {
@@ -85,26 +120,19 @@ export class CacheTiers {
 
 const logger = new Logger('CacheTiers');
 
-function memoryKeyv(maxItems: number, ttlMs: number): Keyv {
-  // @cacheable/memory is a real LRU with expiry (Keyv's default Map is unbounded; lru-cache under Keyv fails
-  // every write with a TTL).
-  // No structuredClone on every read (it was most of a cache hit's cost): entries are never mutated once stored.
-  const keyv = createKeyv({ lruSize: maxItems, ttl: ttlMs, useClone: false });
-  keyv.throwOnErrors = true;
-  return keyv;
-}
-
 /** Store TTL of a preview entry: fresh plus stale life. */
 function entryTtlMs(cfg: CacheConfig): number {
   return (cfg.ttlSeconds + cfg.staleSeconds) * 1000;
 }
 
+/** An in-process tier bounded by CACHE_MEMORY_MAX_ITEMS (or the L1's) entries and CACHE_MEMORY_MAX_MB bytes. */
+function memoryTier(name: string, cfg: CacheConfig, maxItems: number, ttlMs: number): CacheTier {
+  const { keyv, store } = memoryKeyv({ maxItems, maxBytes: cfg.memoryMaxMb * 1024 * 1024, ttlMs });
+  return { name, keyv, inProcess: true, memory: store };
+}
+
 function memoryTiers(cfg: CacheConfig): CacheTiers {
-  return new CacheTiers(
-    'memory',
-    [{ name: 'memory', keyv: memoryKeyv(cfg.memoryMaxItems, entryTtlMs(cfg)), inProcess: true }],
-    Infinity,
-  );
+  return new CacheTiers('memory', [memoryTier('memory', cfg, cfg.memoryMaxItems, entryTtlMs(cfg))], Infinity);
 }
 
 function fileTiers(cfg: CacheConfig, tuning: CacheTuning): CacheTiers {
@@ -122,23 +150,20 @@ function memcachedTiers(cfg: CacheConfig, tuning: CacheTuning): CacheTiers {
   const adapter = new MemcachedAdapter({
     servers: cfg.memcachedServers,
     log: (message) => logger.debug(message),
+    notice: (message) => logger.log(message),
+    resolver: tuning.memcachedResolver,
+    resolveIntervalMs: cfg.memcachedResolveSeconds * 1000,
+    probeIntervalMs: tuning.memcachedProbeMs,
   });
   const l2: CacheTier = {
     name: 'memcached',
     keyv: new Keyv({ store: adapter, namespace: undefined, useKeyPrefix: false, throwOnErrors: true }),
   };
-  // CACHE_L1_MAX_ITEMS=0: every read goes to memcached (one copy of the truth, no minute of lag after a purge).
+  // CACHE_L1_MAX_ITEMS=0: every read goes to memcached (one copy of the truth).
   const l1: CacheTier[] =
     cfg.l1MaxItems === 0
       ? []
-      : [
-          {
-            name: 'memory-l1',
-            keyv: memoryKeyv(cfg.l1MaxItems, tuning.l1MaxTtlMs),
-            maxTtlMs: tuning.l1MaxTtlMs,
-            inProcess: true,
-          },
-        ];
+      : [{ ...memoryTier('memory-l1', cfg, cfg.l1MaxItems, tuning.l1MaxTtlMs), maxTtlMs: tuning.l1MaxTtlMs }];
   return new CacheTiers('memcached', [...l1, l2], MEMCACHED_MAX_VALUE_BYTES, undefined, adapter);
 }
 
