@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { createKeyv } from '@cacheable/memory';
-import { Keyv } from 'keyv';
+import { createKeyv, type KeyvCacheableMemory } from '@cacheable/memory';
+import { Keyv, type StoredDataRaw } from 'keyv';
 import type { CacheConfig } from '../config/cache.config.js';
 import { createFileStore, type FileStoreJanitor } from './file-store.js';
 import { MEMCACHED_MAX_VALUE_BYTES, MemcachedAdapter } from './memcached-store.js';
@@ -38,6 +38,11 @@ export interface CacheTier {
    * (a timer per read was a visible part of a cache hit's cost).
    */
   inProcess?: boolean;
+  /**
+   * A synchronous read of an in-process tier, as Keyv would answer it raw (`{ value, expires }`, expired entries
+   * left to the caller): a cache hit then needs no promise at all.
+   */
+  peek?: (key: string) => StoredDataRaw<unknown> | undefined;
 }
 
 /**
@@ -85,13 +90,22 @@ export class CacheTiers {
 
 const logger = new Logger('CacheTiers');
 
-function memoryKeyv(maxItems: number, ttlMs: number): Keyv {
+/** An in-process LRU tier. */
+function memoryTier(name: string, maxItems: number, ttlMs: number, maxTtlMs?: number): CacheTier {
   // @cacheable/memory is a real LRU with expiry (Keyv's default Map is unbounded; lru-cache under Keyv fails
   // every write with a TTL).
   // No structuredClone on every read (it was most of a cache hit's cost): entries are never mutated once stored.
   const keyv = createKeyv({ lruSize: maxItems, ttl: ttlMs, useClone: false });
   keyv.throwOnErrors = true;
-  return keyv;
+  // The LRU under Keyv, read directly: it holds what Keyv stored, `{ value, expires }` under the key as given.
+  const lru = (keyv.store as KeyvCacheableMemory).store;
+  return {
+    name,
+    keyv,
+    maxTtlMs,
+    inProcess: true,
+    peek: (key) => lru.get<StoredDataRaw<unknown>>(key),
+  };
 }
 
 /** Store TTL of a preview entry: fresh plus stale life. */
@@ -100,11 +114,7 @@ function entryTtlMs(cfg: CacheConfig): number {
 }
 
 function memoryTiers(cfg: CacheConfig): CacheTiers {
-  return new CacheTiers(
-    'memory',
-    [{ name: 'memory', keyv: memoryKeyv(cfg.memoryMaxItems, entryTtlMs(cfg)), inProcess: true }],
-    Infinity,
-  );
+  return new CacheTiers('memory', [memoryTier('memory', cfg.memoryMaxItems, entryTtlMs(cfg))], Infinity);
 }
 
 function fileTiers(cfg: CacheConfig, tuning: CacheTuning): CacheTiers {
@@ -129,16 +139,7 @@ function memcachedTiers(cfg: CacheConfig, tuning: CacheTuning): CacheTiers {
   };
   // CACHE_L1_MAX_ITEMS=0: every read goes to memcached (one copy of the truth, no minute of lag after a purge).
   const l1: CacheTier[] =
-    cfg.l1MaxItems === 0
-      ? []
-      : [
-          {
-            name: 'memory-l1',
-            keyv: memoryKeyv(cfg.l1MaxItems, tuning.l1MaxTtlMs),
-            maxTtlMs: tuning.l1MaxTtlMs,
-            inProcess: true,
-          },
-        ];
+    cfg.l1MaxItems === 0 ? [] : [memoryTier('memory-l1', cfg.l1MaxItems, tuning.l1MaxTtlMs, tuning.l1MaxTtlMs)];
   return new CacheTiers('memcached', [...l1, l2], MEMCACHED_MAX_VALUE_BYTES, undefined, adapter);
 }
 
