@@ -97,7 +97,8 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
         const resolved = this.fromEntry(key, peeked, loader);
         if (resolved !== undefined) return Promise.resolve(resolved);
       } catch (error) {
-        return Promise.reject(error);
+        // A cached error entry: its domain error, as the asynchronous path would reject with it.
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     }
     return this.lookupThenResolve(key, loader);
