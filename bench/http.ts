@@ -14,13 +14,13 @@
  *        --only memory,memcached,memcached-l1,cluster --json FILE --cpu-prof DIR
  */
 import autocannon from 'autocannon';
-import { writeFileSync } from 'node:fs';
 import { memcachedStats, startMemcached, type MemcachedProcess } from '../test/support/memcached.js';
 import { numberFlag, readFlags } from './support/args.js';
 import { largestPages } from './support/corpus.js';
 import { FixtureUpstream } from './support/fixture.js';
 import { keepAliveAgent, timedGet } from './support/http-client.js';
 import { startService, withCleanup, type ServiceProcess } from './support/service.js';
+import { writeSummary } from './support/summary.js';
 import { fixed, median, printTable } from './support/table.js';
 
 const USAGE =
@@ -238,11 +238,23 @@ await withCleanup(async (defer) => {
       return [ratio.label, fixed(ratio.value, 2), `>= ${ratio.target}`, ratio.value >= ratio.target ? 'met' : 'MISSED'];
     }),
   );
-  if (flags.json !== undefined) {
-    const notes = [
-      `${urlCount} warm URLs, random per request; auth on (client key), rate limit ${RATE_LIMIT}/min`,
-      `${connections} connections, ${warmupSeconds} s warm-up + ${durationSeconds} s, median of ${rounds} rounds`,
-    ];
-    writeFileSync(flags.json, `${JSON.stringify({ name: 'http', rows, ratios, notes }, null, 2)}\n`);
-  }
+  writeSummary(flags.json, {
+    name: 'http',
+    title: `Throughput, median of ${rounds} round(s)`,
+    rows: rows.map((row) => ({
+      service: row.variant,
+      route: row.route,
+      'req/s': Math.round(row.requestsPerSecond),
+      'p50 ms': row.p50Ms,
+      'p99 ms': row.p99Ms,
+      failures: row.failures,
+      'memcached gets': row.memcachedGets ?? null,
+      'memcached hits': row.memcachedHits ?? null,
+    })),
+    ratios: ratios.map((ratio) => ({ ...ratio, label: `cache-hit preview / GET /test, ${ratio.label}` })),
+    notes: [
+      `${urlCount} warm URLs, one picked at random per request; auth on (a client key), rate limit ${RATE_LIMIT}/min`,
+      `${connections} connections, ${warmupSeconds} s warm-up + ${durationSeconds} s per route, median of ${rounds} rounds`,
+    ],
+  });
 });

@@ -48,7 +48,12 @@ interface BenchSpec {
 }
 
 const BENCHES: readonly BenchSpec[] = [
-  { name: 'http', script: 'bench/http.ts', args: () => [], quick: ['--duration', '2', '--warmup', '1'] },
+  {
+    name: 'http',
+    script: 'bench/http.ts',
+    args: () => [],
+    quick: ['--duration', '2', '--warmup', '1', '--urls', '300', '--rounds', '1'],
+  },
   { name: 'batch', script: 'bench/batch.ts', args: () => [], quick: ['--urls', '16', '--runs', '1'] },
   {
     name: 'event-loop',

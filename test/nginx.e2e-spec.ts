@@ -160,6 +160,8 @@ describe('nginx in front of the service (e2e, real nginx and the built app)', ()
     for (const answer of answers) {
       expect(answer.status).toBe(200);
       expect(answer.headers['x-cache-status']).toBe('BYPASS');
+      expect(answer.headers['cache-control']).toBe('private, no-store');
+      expect(answer.headers.vary).toMatch(/Authorization, X-API-Key/);
       expect(JSON.parse(answer.text)).toEqual({
         url: fixture.url('/debug'),
         title: 'Proxied debug',
@@ -346,4 +348,149 @@ describe('nginx cache rules (e2e, real nginx in front of a fixture that answers 
       requestId: 'no-app',
     });
   });
+});
+
+/** Waits until `seconds` of the current one-minute rate-limit window remain, so a test's requests share one window. */
+async function insideOneWindow(seconds: number): Promise<void> {
+  const left = 60 - ((Date.now() / 1000) % 60);
+  if (left < seconds) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 50));
+}
+
+describe('nginx in front of the service with API keys and a rate limit (e2e, real nginx and the built app)', () => {
+  const KEY = 'nginx-client-key-0123456789';
+  let fixture: FixtureUpstream;
+  let service: ReturnType<typeof startService>;
+  let nginx: NginxProcess;
+
+  beforeAll(async () => {
+    fixture = await new FixtureUpstream().start();
+    fixture.html('/keyed', articlePage('Keyed'));
+    const port = await freePort();
+    service = startService({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TRUST_PROXY: PROXY,
+      FETCH_ALLOW_PRIVATE: fixture.hostPort,
+      PARSE_WORKERS: '1',
+      SHUTDOWN_DELAY_MS: '0',
+      API_KEYS: `${KEY}:client`,
+      RATE_LIMIT_PER_MINUTE: '3',
+    });
+    await waitForHttp(`http://127.0.0.1:${port}/health/live`);
+    nginx = await startNginx(`127.0.0.1:${port}`, `${PROXY}/32`);
+  }, 30_000);
+
+  afterAll(async () => {
+    await nginx?.stop();
+    service?.child.kill('SIGTERM');
+    await service?.exited;
+    await fixture?.close();
+  });
+
+  it('keys cached previews on the credentials: the same key is a HIT, no key or a wrong key a 401 never cached', async () => {
+    await insideOneWindow(20);
+    const url = `${nginx.origin}/v1/previews?url=${encodeURIComponent(fixture.url('/keyed'))}&fields=title`;
+    const seen: [number, string][] = [];
+    const keyed: Record<string, string>[] = [
+      { 'x-api-key': KEY },
+      { 'x-api-key': KEY },
+      {},
+      { 'x-api-key': 'wrong-key-000000000000' },
+      {},
+    ];
+    for (const headers of keyed) {
+      const answer = await send(url, { headers });
+      seen.push([answer.status, String(answer.headers['x-cache-status'])]);
+    }
+    expect(seen).toEqual([
+      [200, 'MISS'],
+      [200, 'HIT'],
+      [401, 'MISS'],
+      [401, 'MISS'],
+      [401, 'MISS'],
+    ]);
+    expect(fixture.hits('/keyed')).toBe(1);
+  }, 90_000);
+
+  it('limits a key wherever its requests come from, counting only what reached the app', async () => {
+    // One request of this key reached the app above (the HIT did not): two more pass, then 429.
+    const batch = (from: string) =>
+      send(`${nginx.origin}/v1/previews/batch`, {
+        from,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+        body: JSON.stringify({ urls: ['not a url'] }),
+      });
+    const answers = [await batch('127.0.0.5'), await batch('127.0.0.6'), await batch('127.0.0.7')];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 429]);
+    expect(answers[2].headers).toMatchObject({
+      'content-type': 'application/problem+json; charset=utf-8',
+      'ratelimit-limit': '3',
+      'ratelimit-remaining': '0',
+      'ratelimit-policy': '3;w=60',
+      'retry-after': expect.stringMatching(/^\d+$/),
+    });
+    expect(JSON.parse(answers[2].text)).toMatchObject({
+      code: 'RATE_LIMITED',
+      detail: expect.stringMatching(/^More than 3 requests a minute for this API key/),
+    });
+  });
+});
+
+describe('nginx in front of the service, rate limit per client address (e2e, real nginx and the built app)', () => {
+  let service: ReturnType<typeof startService>;
+  let nginx: NginxProcess;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    service = startService({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TRUST_PROXY: PROXY,
+      PARSE_WORKERS: '1',
+      SHUTDOWN_DELAY_MS: '0',
+      RATE_LIMIT_PER_MINUTE: '3',
+    });
+    await waitForHttp(`http://127.0.0.1:${port}/health/live`);
+    nginx = await startNginx(`127.0.0.1:${port}`, `${PROXY}/32`);
+  }, 30_000);
+
+  afterAll(async () => {
+    await nginx?.stop();
+    service?.child.kill('SIGTERM');
+    await service?.exited;
+  });
+
+  it('counts the address nginx forwards: three from 127.0.0.5 pass, the fourth is a 429 that is not cached, 127.0.0.6 still passes', async () => {
+    await insideOneWindow(15);
+    const batch = (from: string) =>
+      send(`${nginx.origin}/v1/previews/batch`, {
+        from,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ urls: ['not a url'] }),
+      });
+    const first = [await batch(CLIENT), await batch(CLIENT), await batch(CLIENT)];
+    expect(first.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(first.map((answer) => answer.headers['ratelimit-remaining'])).toEqual(['2', '1', '0']);
+    const refused = await batch(CLIENT);
+    expect(refused.status).toBe(429);
+    expect(refused.headers).toMatchObject({
+      'content-type': 'application/problem+json; charset=utf-8',
+      'retry-after': expect.stringMatching(/^\d+$/),
+      'ratelimit-limit': '3',
+    });
+    expect(JSON.parse(refused.text)).toMatchObject({
+      code: 'RATE_LIMITED',
+      detail: expect.stringMatching(/^More than 3 requests a minute from this client address/),
+    });
+    expect((await batch('127.0.0.6')).status).toBe(200);
+    // A GET preview refused for its rate limit is not kept by the proxy either.
+    const get = (from: string) => send(`${nginx.origin}/v1/previews?url=https%3A%2F%2Fexample.com%2F`, { from });
+    const again = [await get(CLIENT), await get(CLIENT)];
+    expect(again.map((answer) => [answer.status, answer.headers['x-cache-status']])).toEqual([
+      [429, 'MISS'],
+      [429, 'MISS'],
+    ]);
+  }, 90_000);
 });

@@ -1,4 +1,3 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { Role } from '../config/access.config.js';
@@ -39,9 +38,3 @@ export function requireAdmin(principal: Principal | undefined, action: string): 
       : `${action} needs an admin API key`;
   throw new DomainError('FORBIDDEN', detail);
 }
-
-/** The {@link Principal} of the request, as a handler parameter. */
-export const CurrentPrincipal = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): Principal | undefined =>
-    principalOf(context.switchToHttp().getRequest<FastifyRequest>()),
-);

@@ -10,9 +10,9 @@ export abstract class RateLimitStore {
 
   /**
    * Counts one request of `key` in the window `windowIndex` (a window lasts `windowMs`).
-   * @returns the requests counted in that window so far, this one included
+   * @returns the requests counted in that window so far, this one included (at once from an in-process store)
    */
-  abstract hit(key: string, windowIndex: number, windowMs: number): Promise<number>;
+  abstract hit(key: string, windowIndex: number, windowMs: number): number | Promise<number>;
 }
 
 /** Callers tracked per window in memory at most; beyond it they share one counter (the limit still holds). */
@@ -28,8 +28,7 @@ export class MemoryRateLimitStore extends RateLimitStore {
   private window = -1;
   private counts = new Map<string, number>();
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- the port is async for the memcached store
-  async hit(key: string, windowIndex: number): Promise<number> {
+  hit(key: string, windowIndex: number): number {
     if (windowIndex !== this.window) {
       this.window = windowIndex;
       this.counts = new Map();

@@ -55,7 +55,7 @@ export class RateLimitGuard implements CanActivate {
     this.policy = `${cfg.rateLimitPerMinute};w=${RATE_LIMIT_WINDOW_MS / 1000}`;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const limit = this.cfg.rateLimitPerMinute;
     if (limit === 0 || isOpenRoute(this.reflector, context)) return true;
     const http = context.switchToHttp();
@@ -66,13 +66,21 @@ export class RateLimitGuard implements CanActivate {
     const now = Date.now();
     const window = Math.floor(now / RATE_LIMIT_WINDOW_MS);
     const resetSeconds = Math.ceil(((window + 1) * RATE_LIMIT_WINDOW_MS - now) / 1000);
-    let count: number;
+    const decide = (count: number): boolean => this.decide(count, resetSeconds, reply, principal?.keyId !== undefined);
+    let counted: number | Promise<number>;
     try {
-      count = await this.store.hit(tracker, window, RATE_LIMIT_WINDOW_MS);
+      counted = this.store.hit(tracker, window, RATE_LIMIT_WINDOW_MS);
     } catch (error) {
-      this.recordError(error);
-      return true;
+      return this.failOpen(error);
     }
+    // An in-process store answers at once: no promise on the way of every request.
+    if (typeof counted === 'number') return decide(counted);
+    return counted.then(decide, (error: unknown) => this.failOpen(error));
+  }
+
+  /** Lets a request within the limit through with the RateLimit headers; refuses one over it with 429. */
+  private decide(count: number, resetSeconds: number, reply: FastifyReply, byKey: boolean): boolean {
+    const limit = this.cfg.rateLimitPerMinute;
     const headers = {
       'ratelimit-limit': String(limit),
       'ratelimit-remaining': String(Math.max(0, limit - count)),
@@ -84,10 +92,16 @@ export class RateLimitGuard implements CanActivate {
       return true;
     }
     rateLimitRejections.inc();
-    const who = principal?.keyId === undefined ? 'from this client address' : 'for this API key';
+    const who = byKey ? 'for this API key' : 'from this client address';
     throw new DomainError('RATE_LIMITED', `More than ${limit} requests a minute ${who}; retry in ${resetSeconds} s`, {
       headers: { ...headers, 'retry-after': String(resetSeconds) },
     });
+  }
+
+  /** A store failure lets the request through, logged (at most every 10 s) and counted. */
+  private failOpen(error: unknown): true {
+    this.recordError(error);
+    return true;
   }
 
   private recordError(error: unknown): void {

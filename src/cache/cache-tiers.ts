@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Keyv } from 'keyv';
+import { Keyv, type StoredDataRaw } from 'keyv';
 import type { CacheConfig } from '../config/cache.config.js';
 import { createFileStore, type FileStoreJanitor } from './file-store.js';
 import { MEMCACHED_MAX_VALUE_BYTES, MemcachedAdapter, type Resolver } from './memcached-store.js';
@@ -61,6 +61,11 @@ export interface CacheTier {
    * (a timer per read was a visible part of a cache hit's cost).
    */
   inProcess?: boolean;
+  /**
+   * A synchronous read of an in-process tier, as Keyv would answer it raw (`{ value, expires }`, expired entries
+   * left to the caller): a cache hit then needs no promise at all.
+   */
+  peek?: (key: string) => StoredDataRaw<unknown> | undefined;
   /** The in-process store under `keyv`, for tiers that are one (bounded by entries and bytes; can be emptied). */
   memory?: MemoryStore;
 }
@@ -128,7 +133,8 @@ function entryTtlMs(cfg: CacheConfig): number {
 /** An in-process tier bounded by CACHE_MEMORY_MAX_ITEMS (or the L1's) entries and CACHE_MEMORY_MAX_MB bytes. */
 function memoryTier(name: string, cfg: CacheConfig, maxItems: number, ttlMs: number): CacheTier {
   const { keyv, store } = memoryKeyv({ maxItems, maxBytes: cfg.memoryMaxMb * 1024 * 1024, ttlMs });
-  return { name, keyv, inProcess: true, memory: store };
+  // The store under Keyv, read directly: it holds what Keyv stored, `{ value, expires }` under the key as given.
+  return { name, keyv, inProcess: true, memory: store, peek: (key) => store.get(key) };
 }
 
 function memoryTiers(cfg: CacheConfig): CacheTiers {

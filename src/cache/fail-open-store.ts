@@ -110,6 +110,22 @@ export class FailOpenStore implements OnModuleInit, OnModuleDestroy {
     return (await this.lookup<T>(key))?.value;
   }
 
+  /**
+   * The value under `key` when the first tier is in-process and holds it unexpired, read synchronously; otherwise
+   * `undefined` (ask {@link lookup}). Counted like a read of that tier.
+   */
+  peek<T>(key: string): { value: T; tier: string } | undefined {
+    const first = this.tiers.levels[0];
+    if (first?.peek === undefined || this.tiers.isClosed) return undefined;
+    // An L1 not confirmed against the fleet's purges lately may hold a purged entry: memcached answers then.
+    if (first === this.tiers.l1 && this.epoch?.trusted() === false) return undefined;
+    const data = first.peek(key);
+    const expired = typeof data?.expires === 'number' && data.expires <= Date.now();
+    if (data?.value === undefined || expired) return undefined;
+    cacheRequests.inc({ store: first.name, result: 'hit' });
+    return { value: data.value as T, tier: first.name };
+  }
+
   /** The value under `key` and the tier that had it, or `undefined` on a miss, an error or a timeout. */
   async lookup<T>(key: string, options: LookupOptions = {}): Promise<{ value: T; tier: string } | undefined> {
     const tiers = this.tiers.levels;

@@ -90,27 +90,60 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
     return previewKey(this.cfg.keyPrefix, normalizedUrl, variant);
   }
 
-  async resolve<T>(key: string, loader: () => Promise<T>, options: ResolveOptions = {}): Promise<Resolved<T>> {
-    if (options.refresh !== true) {
-      const found = await this.store.lookup(key);
-      const entry = parseEntry(found?.value) as CacheEntry<T> | undefined;
-      const now = this.now();
-      if (entry !== undefined && now < entry.freshUntil) {
-        this.counters.hits += 1;
-        previewCacheAnswers.inc({ state: 'error' in entry ? 'ERROR_HIT' : 'HIT' });
-        return answer(entry, 'HIT', Math.floor((entry.freshUntil - now) / 1000), found?.tier);
-      }
-      if (entry !== undefined && 'value' in entry && now < entry.staleUntil) {
-        this.counters.stale += 1;
-        previewCacheAnswers.inc({ state: 'STALE' });
-        this.refreshInBackground(key, loader);
-        return answer(entry, 'STALE', 0, found?.tier);
+  resolve<T>(key: string, loader: () => Promise<T>, options: ResolveOptions = {}): Promise<Resolved<T>> {
+    // A refresh asks for a new fetch: waiting for another process' load (or finding the entry it replaces) is not one.
+    if (options.refresh === true) return this.miss(key, loader, false);
+    // An entry held in this process is answered without a promise chain through the store (most cache hits).
+    const peeked = this.store.peek(key);
+    if (peeked !== undefined) {
+      try {
+        const resolved = this.fromEntry(key, peeked, loader);
+        if (resolved !== undefined) return Promise.resolve(resolved);
+      } catch (error) {
+        // A cached error entry: its domain error, as the asynchronous path would reject with it.
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     }
+    return this.lookupThenResolve(key, loader);
+  }
+
+  private async lookupThenResolve<T>(key: string, loader: () => Promise<T>): Promise<Resolved<T>> {
+    const found = await this.store.lookup(key);
+    const resolved = found === undefined ? undefined : this.fromEntry(key, found, loader);
+    return resolved ?? this.miss(key, loader, true);
+  }
+
+  /**
+   * The answer an entry gives: HIT while fresh (a cached error is thrown), STALE within the stale window (one
+   * background refresh starts), or `undefined` when it is unusable or too old.
+   */
+  private fromEntry<T>(
+    key: string,
+    found: { value: unknown; tier: string },
+    loader: () => Promise<T>,
+  ): Resolved<T> | undefined {
+    const entry = parseEntry(found.value) as CacheEntry<T> | undefined;
+    if (entry === undefined) return undefined;
+    const now = this.now();
+    if (now < entry.freshUntil) {
+      this.counters.hits += 1;
+      previewCacheAnswers.inc({ state: 'error' in entry ? 'ERROR_HIT' : 'HIT' });
+      return answer(entry, 'HIT', Math.floor((entry.freshUntil - now) / 1000), found.tier);
+    }
+    if ('value' in entry && now < entry.staleUntil) {
+      this.counters.stale += 1;
+      previewCacheAnswers.inc({ state: 'STALE' });
+      this.refreshInBackground(key, loader);
+      return answer(entry, 'STALE', 0, found.tier);
+    }
+    return undefined;
+  }
+
+  /** Loads `key`; `coordinate`: with the other processes sharing memcached (one of them loads). */
+  private miss<T>(key: string, loader: () => Promise<T>, coordinate: boolean): Promise<Resolved<T>> {
     this.counters.misses += 1;
     previewCacheAnswers.inc({ state: 'MISS' });
-    // A refresh asks for a new fetch: waiting for another process' load (or finding the entry it replaces) is not one.
-    return this.load(key, loader, true, options.refresh !== true);
+    return this.load(key, loader, true, coordinate);
   }
 
   async delete(key: string): Promise<boolean> {

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiHeader,
@@ -11,9 +23,9 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminOnly } from '../access/access.decorators.js';
-import { CurrentPrincipal, requireAdmin, type Principal } from '../access/principal.js';
+import { principalOf, requireAdmin } from '../access/principal.js';
 import type { ErrorCode } from '../common/errors/error-codes.js';
 import { ApiProblemResponses } from '../common/swagger/api-problem-responses.decorator.js';
 import { BatchService } from './batch.service.js';
@@ -138,14 +150,13 @@ export class PreviewsController {
   })
   @ApiNotModifiedResponse({ description: 'The ETag in If-None-Match is still current' })
   @ApiProblemResponses(...PREVIEW_ERRORS, 'FORBIDDEN')
-  async preview(
-    @Query() query: PreviewQueryDto,
-    @CurrentPrincipal() principal: Principal | undefined,
-  ): Promise<PreviewAnswer> {
-    if (query.debug === true) requireAdmin(principal, 'debug=true');
-    if (query.refresh === true) requireAdmin(principal, 'refresh=true');
-    const result = await this.previews.preview(query.url, { refresh: query.refresh });
-    return new PreviewAnswer(result, { fields: query.fields, debug: query.debug === true });
+  preview(@Query() query: PreviewQueryDto, @Req() request: FastifyRequest): Promise<PreviewAnswer> {
+    if (query.debug === true) requireAdmin(principalOf(request), 'debug=true');
+    if (query.refresh === true) requireAdmin(principalOf(request), 'refresh=true');
+    const selection = { fields: query.fields, debug: query.debug === true };
+    return this.previews
+      .preview(query.url, { refresh: query.refresh })
+      .then((result) => new PreviewAnswer(result, selection));
   }
 
   @Delete()

@@ -92,20 +92,20 @@ export class PreviewsService {
     private readonly oembed: OembedService,
   ) {}
 
-  async preview(url: string, options: PreviewOptions = {}): Promise<PreviewResult> {
+  preview(url: string, options: PreviewOptions = {}): Promise<PreviewResult> {
     const key = this.cache.keyFor(normalizeTargetUrl(url), {});
-    const resolved = await this.cache.resolve(key, () => this.build(url, options.signal), {
-      refresh: options.refresh === true,
-    });
-    return {
-      preview: resolved.value,
-      url,
-      state: resolved.state,
-      tier: resolved.tier,
-      maxAgeSeconds: resolved.maxAgeSeconds,
-      key,
-      version: `${key}:${resolved.storedAt}`,
-    };
+    // `then`, not `async`: a cache hit resolves at once, and every extra promise costs it (request context hooks).
+    return this.cache
+      .resolve(key, () => this.build(url, options.signal), { refresh: options.refresh === true })
+      .then((resolved) => ({
+        preview: resolved.value,
+        url,
+        state: resolved.state,
+        tier: resolved.tier,
+        maxAgeSeconds: resolved.maxAgeSeconds,
+        key,
+        version: `${key}:${resolved.storedAt}`,
+      }));
   }
 
   /**
