@@ -68,11 +68,16 @@ function attackPage(n: number): string {
   return `<!doctype html><html><head><title>Attack ${n}</title>\n${tags}\n</head><body></body></html>`;
 }
 
-/** RSS of a process in MB, from /proc (Linux). */
-function rssMb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (match === null) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(match[1]) / 1024;
+/** RSS of a process in MB, from /proc (Linux); `undefined` once the process is gone. */
+function rssMb(pid: number): number | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+  return match === null ? undefined : Number(match[1]) / 1024;
 }
 
 /** Least-squares slope of `samples` (time s, value MB), in MB per minute. */
@@ -108,11 +113,16 @@ async function soak(label: string, service: ServiceProcess, paths: readonly stri
   let next = 0;
   let done = 0;
   const statuses = new Map<string, number>();
-  const samples: { t: number; mb: number }[] = [{ t: 0, mb: rssMb(service.pid) }];
+  const samples: { t: number; mb: number }[] = [];
+  const sample = (): void => {
+    const mb = rssMb(service.pid);
+    if (mb !== undefined) samples.push({ t: (Date.now() - started) / 1000, mb });
+  };
+  sample();
   const sampler = setInterval(() => {
-    samples.push({ t: (Date.now() - started) / 1000, mb: rssMb(service.pid) });
-    const last = samples.at(-1);
-    process.stdout.write(`  ${label}: ${done} of ${paths.length} done, RSS ${fixed(last?.mb ?? 0, 0)} MB\n`);
+    sample();
+    const rss = samples.at(-1)?.mb ?? Number.NaN;
+    process.stdout.write(`  ${label}: ${done} of ${paths.length} done, RSS ${fixed(rss, 0)} MB\n`);
   }, sampleSeconds * 1000);
   const worker = async (): Promise<void> => {
     while (next < paths.length) {
@@ -133,7 +143,9 @@ async function soak(label: string, service: ServiceProcess, paths: readonly stri
   }
   const seconds = (Date.now() - started) / 1000;
   const alive = (await timedGet(`${service.origin}/test`, { close: true }).catch(() => undefined))?.status === 200;
-  samples.push({ t: seconds, mb: rssMb(service.pid) });
+  sample();
+  if (!alive)
+    process.stdout.write(`  ${label}: the service is gone; its last words:\n${service.stderr().slice(-3000)}\n`);
   return {
     run: label,
     previews: paths.length,
@@ -144,8 +156,8 @@ async function soak(label: string, service: ServiceProcess, paths: readonly stri
       .sort(([a], [b]) => a.localeCompare(b, 'en'))
       .map(([status, count]) => `${status}:${count}`)
       .join(' '),
-    rssStartMb: samples[0].mb,
-    rssPeakMb: Math.max(...samples.map((sample) => sample.mb)),
+    rssStartMb: samples.at(0)?.mb ?? Number.NaN,
+    rssPeakMb: Math.max(...samples.map((point) => point.mb)),
     rssEndMb: samples.at(-1)?.mb ?? Number.NaN,
     secondHalfSlopeMbPerMin: slopePerMinute(samples.slice(Math.floor(samples.length / 2))),
     alive,
