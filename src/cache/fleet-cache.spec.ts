@@ -67,28 +67,31 @@ async function metric(name: string): Promise<number> {
 const keysOf = (cache: PreviewCache, count: number, tag: string) =>
   Array.from({ length: count }, (_, i) => cache.keyFor(`https://example.com/${tag}/${i}`));
 
-describe('one load per key across processes sharing memcached', () => {
+/** Two instances over one fresh memcached for the tests of a `describe`. */
+function twoInstances(): { a: Instance; b: Instance } {
+  const fleet = {} as { a: Instance; b: Instance };
   let memcached: MemcachedProcess;
-  let a: Instance;
-  let b: Instance;
-
   beforeAll(async () => {
     memcached = await startMemcached();
-    [a, b] = await Promise.all([instance(memcached.address), instance(memcached.address)]);
+    [fleet.a, fleet.b] = await Promise.all([instance(memcached.address), instance(memcached.address)]);
   });
-
   afterAll(async () => {
-    await Promise.all([a.moduleRef.close(), b.moduleRef.close()]);
+    await Promise.all([fleet.a.moduleRef.close(), fleet.b.moduleRef.close()]);
     await memcached.stop();
   });
+  return fleet;
+}
+
+describe('one load per key across processes sharing memcached', () => {
+  const fleet = twoInstances();
 
   it('loads a cold key once for 300 concurrent resolves spread over two processes', async () => {
-    const [key] = keysOf(a.cache, 1, 'one');
+    const [key] = keysOf(fleet.a.cache, 1, 'one');
     const load = loader('v');
     const taken = await metric('cache_leases_taken_total');
     const waits = await metric('cache_lease_waits_total');
     const answers = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? a : b).cache.resolve(key, load)),
+      Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? fleet.a : fleet.b).cache.resolve(key, load)),
     );
     expect(load.calls).toBe(1);
     expect(new Set(answers.map((answer) => answer.value))).toEqual(new Set(['v']));
@@ -98,17 +101,19 @@ describe('one load per key across processes sharing memcached', () => {
   });
 
   it('loads each of 30 cold keys once for 300 concurrent resolves', async () => {
-    const keys = keysOf(a.cache, 30, 'thirty');
+    const keys = keysOf(fleet.a.cache, 30, 'thirty');
     const loads = keys.map((_, i) => loader(`v${i}`));
     const answers = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? a : b).cache.resolve(keys[i % 30], loads[i % 30])),
+      Array.from({ length: 300 }, (_, i) =>
+        (i % 2 === 0 ? fleet.a : fleet.b).cache.resolve(keys[i % 30], loads[i % 30]),
+      ),
     );
     expect(loads.map((load) => load.calls)).toEqual(keys.map(() => 1));
     expect(answers.map((answer) => answer.value)).toEqual(answers.map((_, i) => `v${i % 30}`));
   });
 
   it('shares a cached upstream error too: the waiting process throws it without loading', async () => {
-    const [key] = keysOf(a.cache, 1, 'error');
+    const [key] = keysOf(fleet.a.cache, 1, 'error');
     const failure = new DomainError('UPSTREAM_ERROR', 'example.com answered 503', {
       details: { cause: 'status', upstreamStatus: 503 },
     });
@@ -118,7 +123,10 @@ describe('one load per key across processes sharing memcached', () => {
       await sleep(50);
       throw failure;
     };
-    const outcomes = await Promise.allSettled([a.cache.resolve(key, failing), b.cache.resolve(key, failing)]);
+    const outcomes = await Promise.allSettled([
+      fleet.a.cache.resolve(key, failing),
+      fleet.b.cache.resolve(key, failing),
+    ]);
     expect(calls).toBe(1);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
     expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({
@@ -129,69 +137,66 @@ describe('one load per key across processes sharing memcached', () => {
   });
 
   it('lets a waiting process load when the leader fails with an error that is not cached', async () => {
-    const [key] = keysOf(a.cache, 1, 'overloaded');
+    const [key] = keysOf(fleet.a.cache, 1, 'overloaded');
     const failing = async () => {
       await sleep(50);
       throw new DomainError('OVERLOADED', 'parse queue full');
     };
-    const leading = a.cache.resolve(key, failing).catch((error: unknown) => error);
+    const leading = fleet.a.cache.resolve(key, failing).catch((error: unknown) => error);
     await sleep(10);
     const load = loader('from b', 10);
-    await expect(b.cache.resolve(key, load)).resolves.toMatchObject({ value: 'from b', state: 'MISS' });
+    await expect(fleet.b.cache.resolve(key, load)).resolves.toMatchObject({ value: 'from b', state: 'MISS' });
     expect(await leading).toMatchObject({ code: 'OVERLOADED' });
     expect(load.calls).toBe(1);
   });
 
   it('loads after the lease life when the leader never answers (a process that died), counting the timeout', async () => {
-    const [key] = keysOf(a.cache, 1, 'orphan');
-    const adapter = a.moduleRef.get(CacheTiers).memcached as MemcachedAdapter;
+    const [key] = keysOf(fleet.a.cache, 1, 'orphan');
+    const adapter = fleet.a.moduleRef.get(CacheTiers).memcached as MemcachedAdapter;
     await adapter.add(`${key}:lease`, 'a process that died', 60_000);
     const timeouts = await metric('cache_lease_wait_timeouts_total');
     const load = loader('after the lease', 0);
-    await expect(b.cache.resolve(key, load)).resolves.toMatchObject({ value: 'after the lease', state: 'MISS' });
+    await expect(fleet.b.cache.resolve(key, load)).resolves.toMatchObject({ value: 'after the lease', state: 'MISS' });
     expect(load.calls).toBe(1);
     expect((await metric('cache_lease_wait_timeouts_total')) - timeouts).toBe(1);
   });
 
   it('skips the lease on refresh: a refresh always loads anew', async () => {
-    const [key] = keysOf(a.cache, 1, 'refresh');
-    await a.cache.resolve(key, loader('v1', 0));
+    const [key] = keysOf(fleet.a.cache, 1, 'refresh');
+    await fleet.a.cache.resolve(key, loader('v1', 0));
     const load = loader('v2', 0);
-    await expect(b.cache.resolve(key, load, { refresh: true })).resolves.toMatchObject({ value: 'v2', state: 'MISS' });
+    await expect(fleet.b.cache.resolve(key, load, { refresh: true })).resolves.toMatchObject({
+      value: 'v2',
+      state: 'MISS',
+    });
     expect(load.calls).toBe(1);
   });
 });
 
 describe('purges seen by every process within a second', () => {
-  let memcached: MemcachedProcess;
-  let a: Instance;
-  let b: Instance;
-
-  beforeAll(async () => {
-    memcached = await startMemcached();
-    [a, b] = await Promise.all([instance(memcached.address), instance(memcached.address)]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([a.moduleRef.close(), b.moduleRef.close()]);
-    await memcached.stop();
-  });
+  const fleet = twoInstances();
 
   it('empties the L1 of the other process: its next read misses', async () => {
-    const [key] = keysOf(a.cache, 1, 'purged');
-    await a.cache.resolve(key, loader('v1', 0));
+    const [key] = keysOf(fleet.a.cache, 1, 'purged');
+    await fleet.a.cache.resolve(key, loader('v1', 0));
     // b reads it from memcached, then from its L1.
-    await expect(b.cache.resolve(key, loader('unused', 0))).resolves.toMatchObject({ state: 'HIT', tier: 'memcached' });
-    await expect(b.cache.resolve(key, loader('unused', 0))).resolves.toMatchObject({ state: 'HIT', tier: 'memory-l1' });
+    await expect(fleet.b.cache.resolve(key, loader('unused', 0))).resolves.toMatchObject({
+      state: 'HIT',
+      tier: 'memcached',
+    });
+    await expect(fleet.b.cache.resolve(key, loader('unused', 0))).resolves.toMatchObject({
+      state: 'HIT',
+      tier: 'memory-l1',
+    });
 
-    await expect(a.cache.delete(key)).resolves.toBe(true);
+    await expect(fleet.a.cache.delete(key)).resolves.toBe(true);
     const purgedAt = Date.now();
     const load = loader('v2', 0);
-    let answer = await b.cache.resolve(key, load);
+    let answer = await fleet.b.cache.resolve(key, load);
     while (answer.state !== 'MISS') {
       expect(answer).toMatchObject({ value: 'v1', tier: 'memory-l1' });
       await sleep(20);
-      answer = await b.cache.resolve(key, load);
+      answer = await fleet.b.cache.resolve(key, load);
     }
     expect(Date.now() - purgedAt).toBeLessThan(1000);
     expect(answer).toMatchObject({ value: 'v2', state: 'MISS' });
