@@ -281,6 +281,21 @@ describe('MEMCACHED_SERVERS naming a DNS name with several addresses', () => {
     expect((await memcachedStats(servers[2].address)).curr_items).toBeGreaterThan(50);
   });
 
+  it('starts with the names as they are when the resolver does not answer', async () => {
+    const hanging = new MemcachedAdapter({
+      servers: ['memcached.hanging.svc:11211'],
+      log: () => undefined,
+      resolver: () => new Promise<string[]>(() => undefined),
+      resolveIntervalMs: 0,
+    });
+    try {
+      await hanging.start();
+      expect(hanging.servers).toEqual(['memcached.hanging.svc:11211']);
+    } finally {
+      await hanging.disconnect();
+    }
+  });
+
   it('keeps the addresses it had when the name stops resolving', async () => {
     const before = [...adapter.servers];
     addresses = [];

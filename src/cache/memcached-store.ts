@@ -84,6 +84,8 @@ function splitHostPort(entry: string): { host: string; port: number } {
 
 /** A removed server's connection is closed this long after it left the list, so requests in flight can finish. */
 const REMOVED_SERVER_GRACE_MS = 5000;
+/** Longest wait at start for the first resolution of the names in the server list. */
+const FIRST_RESOLVE_WAIT_MS = 2000;
 /** A probe with neither answer nor error by then is given up, so that a new one can start. */
 const PROBE_GIVE_UP_MS = 2000;
 
@@ -126,7 +128,8 @@ export class MemcachedAdapter extends KeyvMemcache {
   /**
    * Resolves the names of the server list once, then keeps resolving them and probing dead servers on unref'd
    * timers. Until it has run, the names are used as they are (memjs connects to the first address of each).
-   * @returns settles once the names are resolved (or failed to be); calling it again joins the first call
+   * @returns settles once the names are resolved (or failed to be, or after 2 s); calling it again joins the first
+   *   call
    */
   start(): Promise<void> {
     this.started ??= this.begin();
@@ -210,7 +213,11 @@ export class MemcachedAdapter extends KeyvMemcache {
     this.every(this.probeIntervalMs, () => this.probeDeadServers());
     if (this.configured.every((entry) => isIP(splitHostPort(entry).host) !== 0)) return;
     if (this.resolveIntervalMs > 0) this.every(this.resolveIntervalMs, () => void this.resolve());
-    await this.resolve();
+    // A resolver that hangs must not hold the start: the names serve as they are until it answers.
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_RESOLVE_WAIT_MS)));
+    await Promise.race([this.resolve(), bound]);
+    clearTimeout(timer);
   }
 
   private every(ms: number, run: () => void): void {
