@@ -27,6 +27,9 @@ export interface Lease {
 /** What {@link FleetLeases.coordinate} decided: an entry another process produced, or load it yourself. */
 export type Coordination<E> = { entry: E } | { lease: Lease };
 
+/** Failed looks at the lease in a row after which a waiting process stops waiting and loads itself. */
+const MAX_FAILED_LOOKS = 3;
+
 const NO_LEASE: Lease = { owned: false, release: () => Promise.resolve() };
 
 /**
@@ -59,9 +62,7 @@ export class FleetLeases {
     const leaseKey = `${key}:lease`;
     const wait = { deadline: this.now() + this.options.ttlMs, pause: this.options.pollMinMs, counted: false };
     for (;;) {
-      const taken = await this.store.shared('lease', (memcached) =>
-        memcached.add(leaseKey, this.owner, this.options.ttlMs),
-      );
+      const taken = await this.take(leaseKey);
       if (taken === STORE_FAILED) return { lease: NO_LEASE };
       if (taken) return this.lead(leaseKey, readFresh);
       if (!wait.counted) cacheLeaseWaits.inc();
@@ -69,6 +70,25 @@ export class FleetLeases {
       const outcome = await this.waitForOther(leaseKey, readFresh, wait);
       if (outcome !== 'released') return outcome;
     }
+  }
+
+  /**
+   * `add`s the lease: `true` when this process holds it, `false` when another does, {@link STORE_FAILED} when
+   * memcached failed twice. An `add` whose answer came too late may still have landed: the second try then finds the
+   * key, and the holder tells whether it is this process' own lease.
+   */
+  private async take(leaseKey: string): Promise<boolean | typeof STORE_FAILED> {
+    const add = () =>
+      this.store.shared('lease', (memcached) => memcached.add(leaseKey, this.owner, this.options.ttlMs));
+    const first = await add();
+    if (first !== STORE_FAILED) return first;
+    const second = await add();
+    if (second !== false) return second;
+    return (await this.holder(leaseKey)) === this.owner;
+  }
+
+  private holder(leaseKey: string): Promise<string | undefined | typeof STORE_FAILED> {
+    return this.store.shared('lease', (memcached) => memcached.getText(leaseKey));
   }
 
   /** This process holds the lease: unless the entry arrived just now, it loads. */
@@ -89,14 +109,17 @@ export class FleetLeases {
     readFresh: () => Promise<E | undefined>,
     wait: { deadline: number; pause: number },
   ): Promise<Coordination<E> | 'released'> {
+    let failures = 0;
     for (;;) {
       await sleep(wait.pause);
       wait.pause = Math.min(wait.pause * 2, this.options.pollMaxMs);
       const entry = await readFresh();
       if (entry !== undefined) return { entry };
       if (this.now() >= wait.deadline) break;
-      const holder = await this.store.shared('lease', (memcached) => memcached.getText(leaseKey));
-      if (holder === STORE_FAILED) break;
+      const holder = await this.holder(leaseKey);
+      // One slow answer (a busy event loop) is no outage: memcached is given up after a few failures in a row.
+      failures = holder === STORE_FAILED ? failures + 1 : 0;
+      if (failures >= MAX_FAILED_LOOKS) break;
       if (holder === undefined) return 'released';
     }
     cacheLeaseWaitTimeouts.inc();
@@ -108,7 +131,7 @@ export class FleetLeases {
       owned: true,
       release: async () => {
         // Only our own: a load that outlived its lease must not free the lease another process took since.
-        const holder = await this.store.shared('lease', (memcached) => memcached.getText(leaseKey));
+        const holder = await this.holder(leaseKey);
         if (holder === this.owner) await this.store.shared('lease', (memcached) => memcached.delete(leaseKey));
       },
     };

@@ -48,8 +48,11 @@ export interface MemcachedAdapterOptions {
  * seconds per operation / connect, `retries` counts attempts (1 = no retry, fail over at once), `failover` sends a
  * failed server's keys to the next live server for `failoverTime` seconds. memjs 1.3 has no `serverKeyForKey`
  * option: the server is picked by the overridable `Client#getServer(key)`, set to the ketama ring below.
+ * The timeouts are well above the store timeout (250 ms), which is what bounds a caller's wait: an answer that comes
+ * late because this process' event loop was busy is a miss for that caller, not a dead server for every request of
+ * the next second (memjs takes a server out on its first timeout). A refused connection fails over at once.
  */
-const MEMJS_OPTIONS = { timeout: 0.2, conntimeout: 0.2, retries: 1, failover: true, failoverTime: 60 } as const;
+const MEMJS_OPTIONS = { timeout: 1, conntimeout: 1, retries: 1, failover: true, failoverTime: 60 } as const;
 
 /**
  * Maps keys to server indexes with ketama consistent hashing (libketama-compatible `hashring`), so adding a
