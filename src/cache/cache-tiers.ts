@@ -29,6 +29,11 @@ export interface CacheTuning {
    * read) the L1 is skipped and memcached answers. @default 1000
    */
   purgeTrustMs: number;
+  /**
+   * Longest wait for a lease operation and for the leader's write of its entry: on the miss path, where a fetch is
+   * at stake, a late answer (a busy event loop) must not turn into a second fetch. @default 1000
+   */
+  leaseTimeoutMs: number;
   /** First wait between two looks for the entry another process is loading; it doubles up to the next. @default 20 */
   leasePollMinMs: number;
   /** Longest wait between two such looks. @default 250 */
@@ -45,6 +50,7 @@ export const DEFAULT_CACHE_TUNING: CacheTuning = {
   l1MaxTtlMs: 60_000,
   purgePollMs: 250,
   purgeTrustMs: 1000,
+  leaseTimeoutMs: 1000,
   leasePollMinMs: 20,
   leasePollMaxMs: 250,
   memcachedProbeMs: 1000,

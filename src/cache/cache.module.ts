@@ -77,6 +77,7 @@ export function leaseTtlMs(
           ttlMs: leaseTtlMs(fetch, concurrency),
           pollMinMs: tuning.leasePollMinMs,
           pollMaxMs: tuning.leasePollMaxMs,
+          opTimeoutMs: tuning.leaseTimeoutMs,
         }),
     },
     { provide: CACHE_CLOCK, useValue: () => Date.now() },

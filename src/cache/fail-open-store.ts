@@ -27,6 +27,8 @@ const PURGE_COUNTER_TTL_SECONDS = 30 * 86_400;
 export interface LookupOptions {
   /** Read the shared store only (memcached), not the in-process L1 in front of it. @default false */
   sharedOnly?: boolean;
+  /** Longest wait for each store read. @default the store timeout (CacheTuning.storeTimeoutMs) */
+  timeoutMs?: number;
 }
 
 /** Store errors are logged at most this often: a dead memcached would otherwise write a line per request. */
@@ -93,11 +95,15 @@ export class FailOpenStore implements OnModuleInit, OnModuleDestroy {
    * Runs one operation on the shared store (memcached) within the store timeout.
    * @returns its result, or {@link STORE_FAILED} when it failed or timed out (logged and counted) or there is none
    */
-  async shared<T>(kind: string, run: (memcached: MemcachedAdapter) => Promise<T>): Promise<T | typeof STORE_FAILED> {
+  async shared<T>(
+    kind: string,
+    run: (memcached: MemcachedAdapter) => Promise<T>,
+    timeoutMs = this.tuning.storeTimeoutMs,
+  ): Promise<T | typeof STORE_FAILED> {
     const { memcached } = this.tiers;
     const tier = this.tiers.levels.at(-1);
     if (memcached === undefined || tier === undefined) return FAILED;
-    return this.attempt(tier, kind, () => run(memcached));
+    return this.attempt(tier, kind, () => run(memcached), timeoutMs);
   }
 
   /** `CACHE_KEY_PREFIX`, which starts every key. */
@@ -134,7 +140,7 @@ export class FailOpenStore implements OnModuleInit, OnModuleDestroy {
     for (let level = first; level < tiers.length; level++) {
       const tier = tiers[level];
       if (tier === this.tiers.l1 && this.epoch?.trusted() === false) continue;
-      const data = await this.attempt(tier, 'get', () => tier.keyv.get<T>(key, { raw: true }));
+      const data = await this.attempt(tier, 'get', () => tier.keyv.get<T>(key, { raw: true }), options.timeoutMs);
       if (data === FAILED) {
         cacheRequests.inc({ store: tier.name, result: 'error' });
         continue;
@@ -152,12 +158,12 @@ export class FailOpenStore implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Writes `value` to every tier for `ttlMs` (each tier's own cap applies).
+   * Writes `value` to every tier for `ttlMs` (each tier's own cap applies), each write bounded by `timeoutMs`.
    * @returns whether every tier stored it (`false` when it is too large or a store failed)
    */
-  async set(key: string, value: unknown, ttlMs: number): Promise<boolean> {
+  async set(key: string, value: unknown, ttlMs: number, timeoutMs = this.tuning.storeTimeoutMs): Promise<boolean> {
     if (!this.fits(key, value, ttlMs)) return false;
-    const stored = await Promise.all(this.tiers.levels.map((tier) => this.write(tier, key, value, ttlMs)));
+    const stored = await Promise.all(this.tiers.levels.map((tier) => this.write(tier, key, value, ttlMs, timeoutMs)));
     this.tiers.noteWrite();
     return stored.every(Boolean);
   }
@@ -206,9 +212,15 @@ export class FailOpenStore implements OnModuleInit, OnModuleDestroy {
     return false;
   }
 
-  private async write(tier: CacheTier, key: string, value: unknown, ttlMs: number): Promise<boolean> {
+  private async write(
+    tier: CacheTier,
+    key: string,
+    value: unknown,
+    ttlMs: number,
+    timeoutMs = this.tuning.storeTimeoutMs,
+  ): Promise<boolean> {
     const ttl = Math.min(ttlMs, tier.maxTtlMs ?? ttlMs);
-    const result = await this.attempt(tier, 'set', () => tier.keyv.set(key, value, ttl));
+    const result = await this.attempt(tier, 'set', () => tier.keyv.set(key, value, ttl), timeoutMs);
     return result === true;
   }
 
@@ -224,7 +236,12 @@ export class FailOpenStore implements OnModuleInit, OnModuleDestroy {
    * Runs one store operation within the time bound (in-process tiers cannot hang and are not raced); a failure is
    * logged, counted and answered with {@link FAILED}.
    */
-  private async attempt<T>(tier: CacheTier, kind: string, run: () => Promise<T>): Promise<T | typeof FAILED> {
+  private async attempt<T>(
+    tier: CacheTier,
+    kind: string,
+    run: () => Promise<T>,
+    timeoutMs = this.tuning.storeTimeoutMs,
+  ): Promise<T | typeof FAILED> {
     if (this.tiers.isClosed) return FAILED;
     const operation = `${kind} ${tier.name}`;
     if (tier.inProcess === true) {
@@ -236,7 +253,7 @@ export class FailOpenStore implements OnModuleInit, OnModuleDestroy {
       }
     }
     try {
-      return await withinTime(run, this.tuning.storeTimeoutMs, operation);
+      return await withinTime(run, timeoutMs, operation);
     } catch (error) {
       this.recordError(tier, kind, error);
       return FAILED;

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cacheLeaseWaits, cacheLeaseWaitTimeouts, cacheLeasesTaken } from './cache.metrics.js';
 import { STORE_FAILED, type FailOpenStore } from './fail-open-store.js';
+import type { MemcachedAdapter } from './memcached-store.js';
 
 /** Options of {@link FleetLeases}. */
 export interface FleetLeasesOptions {
@@ -11,6 +12,8 @@ export interface FleetLeasesOptions {
    * deadline + parse deadline), so that the lease of a process that died frees its key.
    */
   ttlMs: number;
+  /** Longest wait for one lease operation (and for the leader's write of its entry). */
+  opTimeoutMs: number;
   /** First pause between two looks for the entry; it doubles up to `pollMaxMs`. */
   pollMinMs: number;
   pollMaxMs: number;
@@ -88,7 +91,16 @@ export class FleetLeases {
   }
 
   private holder(leaseKey: string): Promise<string | undefined | typeof STORE_FAILED> {
-    return this.store.shared('lease', (memcached) => memcached.getText(leaseKey));
+    return this.onLease((memcached) => memcached.getText(leaseKey));
+  }
+
+  private onLease<T>(run: (memcached: MemcachedAdapter) => Promise<T>): Promise<T | typeof STORE_FAILED> {
+    return this.store.shared('lease', run, this.options.opTimeoutMs);
+  }
+
+  /** How long the leader waits for the write of its entry (see {@link FleetLeasesOptions.opTimeoutMs}). */
+  get writeTimeoutMs(): number {
+    return this.options.opTimeoutMs;
   }
 
   /** This process holds the lease: unless the entry arrived just now, it loads. */
@@ -132,7 +144,7 @@ export class FleetLeases {
       release: async () => {
         // Only our own: a load that outlived its lease must not free the lease another process took since.
         const holder = await this.holder(leaseKey);
-        if (holder === this.owner) await this.store.shared('lease', (memcached) => memcached.delete(leaseKey));
+        if (holder === this.owner) await this.onLease((memcached) => memcached.delete(leaseKey));
       },
     };
   }

@@ -184,11 +184,13 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
     return this.loads.run(key, async () => {
       const coordination = coordinate
         ? await this.leases.coordinate(key, () => this.freshShared<T>(key))
-        : { lease: { release: () => Promise.resolve() } };
+        : { lease: { owned: false, release: () => Promise.resolve() } };
       // Another process loaded it meanwhile: its answer (or its cached error) is this one's too.
       if ('entry' in coordination) return answer(coordination.entry, 'MISS', this.secondsLeft(coordination.entry));
+      // The leader's write is what the other processes wait for: it may take longer than a read.
+      const writeTimeoutMs = coordination.lease.owned ? this.leases.writeTimeoutMs : undefined;
       try {
-        return await this.runLoader(key, loader, cacheErrors);
+        return await this.runLoader(key, loader, cacheErrors, writeTimeoutMs);
       } finally {
         await coordination.lease.release();
       }
@@ -197,7 +199,7 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
 
   /** The entry of `key` in the shared store when it is fresh (another process' load), else `undefined`. */
   private async freshShared<T>(key: string): Promise<CacheEntry<T> | undefined> {
-    const found = await this.store.lookup(key, { sharedOnly: true });
+    const found = await this.store.lookup(key, { sharedOnly: true, timeoutMs: this.leases.writeTimeoutMs });
     const entry = parseEntry(found?.value) as CacheEntry<T> | undefined;
     return entry !== undefined && this.now() < entry.freshUntil ? entry : undefined;
   }
@@ -206,7 +208,12 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
     return Math.max(0, Math.floor((entry.freshUntil - this.now()) / 1000));
   }
 
-  private async runLoader<T>(key: string, loader: () => Promise<T>, cacheErrors: boolean): Promise<Resolved<T>> {
+  private async runLoader<T>(
+    key: string,
+    loader: () => Promise<T>,
+    cacheErrors: boolean,
+    writeTimeoutMs?: number,
+  ): Promise<Resolved<T>> {
     const { ttlSeconds, staleSeconds } = this.cfg;
     let value: T;
     try {
@@ -214,16 +221,13 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
     } catch (error) {
       const errorTtl = cacheErrors ? errorTtlSeconds(error, this.cfg) : 0;
       if (errorTtl > 0 && error instanceof DomainError) {
-        await this.store.set(key, errorEntry(error, this.now(), errorTtl), errorTtl * 1000);
+        await this.store.set(key, errorEntry(error, this.now(), errorTtl), errorTtl * 1000, writeTimeoutMs);
       }
       throw error;
     }
     const storedAt = this.now();
-    await this.store.set(
-      key,
-      valueEntry(value, storedAt, ttlSeconds, staleSeconds),
-      (ttlSeconds + staleSeconds) * 1000,
-    );
+    const entry = valueEntry(value, storedAt, ttlSeconds, staleSeconds);
+    await this.store.set(key, entry, (ttlSeconds + staleSeconds) * 1000, writeTimeoutMs);
     return { value, state: 'MISS', storedAt, maxAgeSeconds: ttlSeconds };
   }
 }
