@@ -4,8 +4,8 @@ export const HEALTH_TUNING = Symbol('HEALTH_TUNING');
 /** How readiness measures, where the defaults are not deployment settings (tests shorten them). */
 export interface HealthTuning {
   /**
-   * Length of one event-loop delay window: readiness reads the p99 of the last complete window and of the current
-   * one, so a delay counts for one to two windows. @default 5000
+   * Length of one event-loop delay window: readiness reads the p99 over the last one to two windows, so a delay
+   * counts for that long. @default 5000
    */
   eventLoopWindowMs: number;
   /** How often the shared cache is probed in the background (metric and log line even with no readiness probe). @default 5000 */
