@@ -13,7 +13,12 @@ import { startTestApp } from './support/test-app.js';
 
 interface Readiness {
   statusCode: number;
-  body: { status: string; info: Record<string, unknown>; error: Record<string, unknown>; details: Record<string, unknown> };
+  body: {
+    status: string;
+    info: Record<string, unknown>;
+    error: Record<string, unknown>;
+    details: Record<string, unknown>;
+  };
 }
 
 async function readiness(app: NestFastifyApplication): Promise<Readiness> {
