@@ -1,6 +1,5 @@
 import { sampleValue } from './support/metrics.js';
-import { freePort, startService } from './support/processes.js';
-import { freshRequest, logLines, waitForLine, type LogLine } from './support/service-logs.js';
+import { freshRequest, logLines, startOnLoopback, waitForLine, type LogLine } from './support/service-logs.js';
 
 /** The request lines of `GET path` (pino-http's line once the answer is sent). */
 function requestLines(stdout: string, path: string): LogLine[] {
@@ -11,21 +10,8 @@ function requestLines(stdout: string, path: string): LogLine[] {
 
 describe('/metrics with WEB_CONCURRENCY=2 (e2e, the built service)', () => {
   it('covers every worker: requests spread over both workers are all counted, whichever worker is scraped', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const service = startService({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      WEB_CONCURRENCY: '2',
-      SHUTDOWN_DELAY_MS: '0',
-      PARSE_WORKERS: '1',
-    });
+    const { service, base } = await startOnLoopback({ WEB_CONCURRENCY: '2' });
     try {
-      const listening = (): LogLine[] =>
-        logLines(service.stdout()).filter((line) => line.role === 'primary' && line.msg === 'worker listening');
-      await waitForLine(service, () => listening().length === 2, 15_000);
-
       // Ten at a time on fresh connections, so that both workers take some; until both have (at most 200).
       const servedBy = (): Set<number> => new Set(requestLines(service.stdout(), '/test').map((line) => line.pid));
       let sent = 0;

@@ -3,8 +3,8 @@ import { jest } from '@jest/globals';
 import { articlePage, FixtureUpstream } from './support/fixture-upstream.js';
 import { restartMemcached, startMemcached, type MemcachedProcess } from './support/memcached.js';
 import { sampleValue } from './support/metrics.js';
-import { freePort, startService, type StartedService } from './support/processes.js';
-import { freshRequest, logLines, waitForLine, type LogLine } from './support/service-logs.js';
+import type { StartedService } from './support/processes.js';
+import { freshRequest, logLines, startOnLoopback, waitForLine, type LogLine } from './support/service-logs.js';
 
 // Services start and memcached stops and starts again: more than jest's default 5 s.
 jest.setTimeout(30_000);
@@ -58,21 +58,13 @@ describe('log lines of the built service (LOG_LEVEL=info)', () => {
     fixture.html('/held', articlePage('Held'), { until: held });
     fixture.html('/held-batch', articlePage('Held in a batch'), { until: held });
     memcached = await startMemcached();
-    port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = startService({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_DELAY_MS: '0',
-      PARSE_WORKERS: '1',
+    ({ service, port, base } = await startOnLoopback({
       FETCH_ALLOW_PRIVATE: fixture.hostPort,
       FETCH_ALLOWED_PORTS: String(fixture.port),
       FETCH_TIMEOUT_MS: '500',
       CACHE_STORE: 'memcached',
       MEMCACHED_SERVERS: memcached.address,
-    });
-    await waitForLine(service, (line) => line.msg.startsWith('listening on'), 15_000);
+    }));
   });
 
   afterAll(async () => {
@@ -251,16 +243,7 @@ describe('log lines of the built service (LOG_LEVEL=debug)', () => {
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = startService({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'debug',
-      SHUTDOWN_DELAY_MS: '0',
-      PARSE_WORKERS: '1',
-    });
-    await waitForLine(service, (line) => line.msg.startsWith('listening on'), 15_000);
+    ({ service, base } = await startOnLoopback({ LOG_LEVEL: 'debug' }));
   });
 
   afterAll(async () => {

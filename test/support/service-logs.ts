@@ -1,5 +1,5 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
-import type { StartedService } from './processes.js';
+import { freePort, startService, type StartedService } from './processes.js';
 
 /** One JSON log line of the service (pino). */
 export interface LogLine {
@@ -62,4 +62,42 @@ export function freshRequest(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/** A built service on a free loopback port. */
+export interface LoopbackService {
+  service: StartedService;
+  port: number;
+  /** `http://127.0.0.1:PORT` */
+  base: string;
+}
+
+/**
+ * Starts the built service on a free port of 127.0.0.1, logging at info, with one parse thread and no drain delay
+ * (`env` adds or overrides), and waits for its `listening on` line (the primary's `worker listening` lines with
+ * WEB_CONCURRENCY>1).
+ */
+export async function startOnLoopback(env: Record<string, string> = {}): Promise<LoopbackService> {
+  const port = await freePort();
+  const service = startService({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    SHUTDOWN_DELAY_MS: '0',
+    PARSE_WORKERS: '1',
+    ...env,
+  });
+  const workers = Number(env.WEB_CONCURRENCY ?? '1');
+  const started = (): boolean => {
+    const lines = logLines(service.stdout());
+    if (workers === 1) return lines.some((line) => line.msg.startsWith('listening on'));
+    return lines.filter((line) => line.role === 'primary' && line.msg === 'worker listening').length === workers;
+  };
+  try {
+    await waitForLine(service, started, 15_000);
+  } catch (error) {
+    service.child.kill('SIGKILL');
+    throw error;
+  }
+  return { service, port, base: `http://127.0.0.1:${port}` };
 }
