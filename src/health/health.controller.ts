@@ -141,6 +141,8 @@ export class HealthController {
     this.wasReady = ready;
     const failed = Object.keys(result.error ?? {});
     if (ready) this.logger.log('ready again');
+    // Draining is the expected way out of rotation; anything else is worth a warning.
+    else if (failed.length === 1 && failed[0] === 'shutdown') this.logger.log('not ready: shutdown (draining)');
     else this.logger.warn({ failed, details: result.error }, `not ready: ${failed.join(', ')}`);
   }
 }
