@@ -90,6 +90,14 @@ export async function startMemcached(timeoutMs = 5000): Promise<MemcachedProcess
   throw new Error('memcached exited at start three times (ports taken?)');
 }
 
+/** Starts memcached again on the port of one that was stopped: the same server coming back. */
+export async function restartMemcached(stopped: MemcachedProcess, timeoutMs = 5000): Promise<MemcachedProcess> {
+  assertInstalled();
+  const started = await startOnce(stopped.port, timeoutMs);
+  if (started === undefined) throw new Error(`memcached did not start again on port ${stopped.port}`);
+  return started;
+}
+
 /** Starts `count` memcached processes. */
 export async function startMemcacheds(count: number): Promise<MemcachedProcess[]> {
   return Promise.all(Array.from({ length: count }, () => startMemcached()));
