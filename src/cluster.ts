@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { pino, type Logger } from 'pino';
+import { ClusterMetricsAggregator } from './metrics/cluster-aggregator.js';
 
 /** Options of {@link runPrimary}. */
 export interface PrimaryOptions {
@@ -21,6 +22,7 @@ export interface PrimaryOptions {
  * The cluster primary, the role uWSGI's `--processes` plays: forks `workers` processes that share the listening
  * port, replaces a worker that dies (with exponential backoff, so a crash loop does not become a fork storm), and on
  * SIGTERM/SIGINT forwards the signal, waits for every worker to drain and exits 0 (1 if they had to be killed).
+ * It also sums the workers' metrics for `/metrics`, whichever worker a scrape reaches.
  */
 export function runPrimary(options: PrimaryOptions): void {
   const log: Logger = pino({ level: options.logLevel ?? 'info', base: { pid: process.pid, role: 'primary' } });
@@ -28,6 +30,8 @@ export function runPrimary(options: PrimaryOptions): void {
   const maxRestartDelayMs = options.maxRestartDelayMs ?? 10_000;
   const stableAfterMs = options.stableAfterMs ?? 30_000;
   const startedAt = new Map<number, number>();
+  const listening = new Map<number, Worker>();
+  const metrics = new ClusterMetricsAggregator(() => [...listening.values()], log);
   let deathsInARow = 0;
   let shuttingDown = false;
 
@@ -40,7 +44,9 @@ export function runPrimary(options: PrimaryOptions): void {
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (startedAt.get(worker.id) ?? Date.now());
     startedAt.delete(worker.id);
+    listening.delete(worker.id);
     if (shuttingDown) return;
+    metrics.noteDeath(worker);
     deathsInARow = lived >= stableAfterMs ? 1 : deathsInARow + 1;
     const delay = Math.min(maxRestartDelayMs, restartDelayMs * 2 ** (deathsInARow - 1));
     log.error({ workerPid: worker.process.pid, code, signal, livedMs: lived, restartInMs: delay }, 'worker died');
@@ -52,8 +58,10 @@ export function runPrimary(options: PrimaryOptions): void {
   // Until a worker listens it takes no connections; and while none does, Node closes the shared socket (pending
   // connections are reset), so which workers listen is worth a line.
   cluster.on('listening', (worker, address) => {
+    listening.set(worker.id, worker);
     log.info({ workerPid: worker.process.pid, port: address.port }, 'worker listening');
   });
+  cluster.on('message', metrics.onMessage);
 
   const shutdown = (signal: NodeJS.Signals): void => {
     if (shuttingDown) return;

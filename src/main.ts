@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { installGracefulShutdown } from './common/lifecycle/graceful-shutdown.js';
 import { readAppConfig } from './config/app.config.js';
@@ -22,6 +24,10 @@ async function serve(): Promise<void> {
   const config = readAppConfig();
   installGracefulShutdown(app, { delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs });
   await app.listen({ port: config.port, host: config.host });
+  const { address, port } = app.getHttpServer().address() as AddressInfo;
+  const hostInUrl = address.includes(':') ? `[${address}]` : address;
+  const url = `http://${hostInUrl}:${port}`;
+  new Logger('Bootstrap').log({ host: address, port }, `listening on ${url}`);
 }
 
 validateOrExit();

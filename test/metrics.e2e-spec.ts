@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FETCH_OUTCOMES } from '../src/fetcher/fetcher.metrics.js';
 import { articlePage, FixtureUpstream } from './support/fixture-upstream.js';
 import { sampleValue } from './support/metrics.js';
+import { freePort } from './support/processes.js';
 import { startTestApp } from './support/test-app.js';
 
 describe('metrics and timing (e2e)', () => {
@@ -82,5 +84,105 @@ describe('metrics with METRICS_ENABLED=false (e2e)', () => {
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'NOT_FOUND', instance: '/metrics' });
+  });
+});
+
+describe('metrics operators alert on (e2e)', () => {
+  let app: NestFastifyApplication;
+  let fixture: FixtureUpstream;
+  let closedPort: number;
+
+  beforeAll(async () => {
+    fixture = await new FixtureUpstream().start();
+    fixture.html('/ok', '<!doctype html><title>Fine</title>');
+    fixture.route('/gone', { status: 410, body: 'gone' });
+    fixture.route('/broken', { status: 503, body: 'down for maintenance' });
+    fixture.html('/slow', '<title>Slow</title>', { delayMs: 2000 });
+    fixture.route('/loop', { status: 302, headers: { location: '/loop' } });
+    closedPort = await freePort();
+    app = await startTestApp({
+      env: {
+        PARSE_WORKERS: '1',
+        FETCH_TIMEOUT_MS: '300',
+        FETCH_ALLOW_PRIVATE: `${fixture.hostPort},127.0.0.1:${closedPort}`,
+        FETCH_ALLOWED_PORTS: `${fixture.port},${closedPort}`,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await fixture.close();
+  });
+
+  const scrape = async (): Promise<string> => (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const previewOf = (url: string) => app.inject({ method: 'GET', url: `/v1/previews?url=${encodeURIComponent(url)}` });
+
+  it('counts upstream fetches by outcome class', async () => {
+    const before = await scrape();
+    const statuses = [];
+    for (const url of [
+      fixture.url('/ok'),
+      fixture.url('/gone'),
+      fixture.url('/broken'),
+      fixture.url('/slow'),
+      fixture.url('/loop'),
+      `http://127.0.0.2:${fixture.port}/private`,
+      `http://127.0.0.1:${closedPort}/refused`,
+    ]) {
+      statuses.push((await previewOf(url)).statusCode);
+    }
+    expect(statuses).toEqual([200, 502, 502, 504, 502, 403, 502]);
+    const after = await scrape();
+    const delta = Object.fromEntries(
+      FETCH_OUTCOMES.map((outcome) => [
+        outcome,
+        sampleValue(after, 'upstream_fetches_total', { outcome }) -
+          sampleValue(before, 'upstream_fetches_total', { outcome }),
+      ]),
+    );
+    expect(delta).toEqual({
+      ok: 1,
+      '4xx': 1,
+      '5xx': 1,
+      timeout: 1,
+      blocked_destination: 1,
+      invalid_url: 0,
+      too_large: 0,
+      redirect: 1,
+      network: 1,
+      cancelled: 0,
+      error: 0,
+    });
+  });
+
+  it('observes the size of each accepted batch', async () => {
+    const before = await scrape();
+    const batch = (urls: string[]) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/previews/batch',
+        payload: { urls },
+        headers: { accept: 'application/json' },
+      });
+    expect((await batch([fixture.url('/ok'), fixture.url('/ok?again'), fixture.url('/gone')])).statusCode).toBe(200);
+    expect((await batch([fixture.url('/ok')])).statusCode).toBe(200);
+    const after = await scrape();
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      sampleValue(after, name, labels) - sampleValue(before, name, labels);
+    expect([delta('batch_size_count'), delta('batch_size_sum')]).toEqual([2, 4]);
+    expect([
+      delta('batch_size_bucket', { le: '1' }),
+      delta('batch_size_bucket', { le: '2' }),
+      delta('batch_size_bucket', { le: '5' }),
+      delta('batch_size_bucket', { le: '+Inf' }),
+    ]).toEqual([1, 1, 2, 2]);
+  });
+
+  it('exports the parse pool gauges: nothing queued and no thread busy at rest', async () => {
+    const body = await scrape();
+    expect(body).toMatch(/^# TYPE parse_pool_queue_length gauge$/m);
+    expect(body).toMatch(/^# TYPE parse_pool_utilization gauge$/m);
+    expect([sampleValue(body, 'parse_pool_queue_length'), sampleValue(body, 'parse_pool_utilization')]).toEqual([0, 0]);
   });
 });

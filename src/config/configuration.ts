@@ -3,6 +3,7 @@ import { readAppConfig } from './app.config.js';
 import { readCacheConfig } from './cache.config.js';
 import { readConcurrencyConfig } from './concurrency.config.js';
 import { readFetchConfig } from './fetch.config.js';
+import { readHealthConfig } from './health.config.js';
 import { readOembedConfig } from './oembed.config.js';
 import { ConfigError, type Env } from './env.js';
 
@@ -14,6 +15,7 @@ export const READERS: ((env: Env) => unknown)[] = [
   readCacheConfig,
   readOembedConfig,
   readAccessConfig,
+  readHealthConfig,
 ];
 
 /**

@@ -6,6 +6,7 @@ import { fetchConfig } from '../config/fetch.config.js';
 import { canonicalAllowList } from './address-policy.js';
 import { ACCEPT_ENCODING, discard, readCapped } from './body-reader.js';
 import { decodeText } from './charset.js';
+import { CountFetchOutcomes } from './fetcher.metrics.js';
 import { bodyKindFor, parseContentType, type FetchMode } from './content-kind.js';
 import { connectTraceStorage, guardedConnector, type ConnectTrace } from './guarded-connector.js';
 import { HostResolver } from './host-resolver.js';
@@ -198,6 +199,7 @@ export class SafeFetcher implements OnModuleDestroy {
    *   tls, protocol, dns, decode, too_many_redirects, redirect_loop, network), `UPSTREAM_TOO_LARGE`, `UPSTREAM_TIMEOUT`;
    *   the caller's own abort reason when its signal aborts.
    */
+  @CountFetchOutcomes()
   async fetch(url: string, options: FetchOptions = {}): Promise<FetchResult> {
     const gate = checkUrl(url, this.policy);
     if (!gate.ok) throw new DomainError('INVALID_URL', gate.detail, { details: { reason: gate.reason } });

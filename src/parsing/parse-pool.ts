@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { concurrencyConfig } from '../config/concurrency.config.js';
 import type { Metadata } from '../extraction/extract.js';
 import { PageParser } from './page-parser.js';
+import { unwatchParsePool, watchParsePool, type PoolLoad } from './parsing.metrics.js';
 
 /**
  * The compiled worker entry. Node cannot load TypeScript in a worker thread, so code running from `src/` (tests)
@@ -51,6 +52,7 @@ export class ParsePool extends PageParser {
       maxThreads: options.threads,
       idleTimeout: 60_000,
     });
+    watchParsePool(this);
   }
 
   /** Tasks waiting for a thread. */
@@ -60,6 +62,15 @@ export class ParsePool extends PageParser {
 
   get threads(): number {
     return this.pool.threads.length;
+  }
+
+  /** The pool's load right now, for readiness and the pool gauges. */
+  stats(): PoolLoad {
+    return {
+      threads: this.pool.threads.length,
+      running: Math.min(this.pending, this.options.threads),
+      queued: this.queueSize,
+    };
   }
 
   async parse(html: string, url: string): Promise<Metadata> {
@@ -76,6 +87,7 @@ export class ParsePool extends PageParser {
   }
 
   async close(): Promise<void> {
+    unwatchParsePool(this);
     await this.pool.close({ force: true });
   }
 

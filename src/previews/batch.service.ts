@@ -6,6 +6,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { ERROR_CATALOGUE } from '../common/errors/error-codes.js';
 import { HTTP_URL_RULE, isHttpUrl } from '../common/validation/is-http-url.decorator.js';
 import { concurrencyConfig } from '../config/concurrency.config.js';
+import { batchSize } from './batch.metrics.js';
 import { BatchErrorDto, BatchItemDto } from './dto/batch.dto.js';
 import { PreviewDto } from './dto/preview.dto.js';
 import type { PreviewData } from './preview.mapper.js';
@@ -64,6 +65,7 @@ export class BatchService {
 
   /** One promise per URL, in request order; none rejects. Aborting `signal` cancels the fetches still running. */
   start(urls: readonly unknown[], signal: AbortSignal): Promise<BatchItemDto>[] {
+    batchSize.observe(urls.length);
     const limit = pLimit(this.cfg.batchConcurrency);
     const shared = new Map<string, Promise<PreviewData>>();
     const previewOnce = (url: string): Promise<PreviewData> => {

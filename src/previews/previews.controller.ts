@@ -26,6 +26,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminOnly } from '../access/access.decorators.js';
 import { principalOf, requireAdmin } from '../access/principal.js';
+import { DomainError } from '../common/errors/domain-error.js';
 import type { ErrorCode } from '../common/errors/error-codes.js';
 import { ApiProblemResponses } from '../common/swagger/api-problem-responses.decorator.js';
 import { BatchService } from './batch.service.js';
@@ -58,13 +59,20 @@ function wantsNdjson(accept: string | undefined): boolean {
   return accept?.split(',').some((type) => type.trim().split(';')[0].trim() === NDJSON) ?? false;
 }
 
-/** An AbortController aborted when the client closes the connection before the answer is complete. */
+/**
+ * An AbortController aborted when the client closes the connection before the answer is complete. The reason is a
+ * domain error: a client that goes away is no defect of the service, and is not logged as one.
+ */
 function abortOnDisconnect(reply: FastifyReply): AbortController {
   const controller = new AbortController();
   // The framework, the logger and the stream writer already watch this response: make room for one more listener.
   reply.raw.setMaxListeners(reply.raw.getMaxListeners() + 1);
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort(new Error('client closed the connection'));
+    if (!reply.raw.writableFinished) {
+      controller.abort(
+        new DomainError('UPSTREAM_ERROR', 'The client closed the connection', { details: { cause: 'cancelled' } }),
+      );
+    }
   });
   return controller;
 }

@@ -5,21 +5,11 @@ import { startTestApp } from '../support/test-app.js';
 
 const DASHBOARD = 'deploy/grafana/link-preview-service.json';
 
-/** The row whose panels use metrics that issue 9 (the pipeline metrics) adds; once they exist, move its panels up. */
-const PENDING_ROW = 'Coming with the pipeline metrics (the test checks these names against its pending list)';
-
-/** Metric names that row may use before the service exports them. Remove each as it starts being exported. */
-const PENDING_METRICS = new Set([
-  'upstream_fetches_total',
-  'parse_pool_queue_length',
-  'parse_pool_utilization',
-  'batch_size_bucket',
-]);
-
 interface Panel {
   type: string;
   title: string;
-  targets?: { expr: string }[];
+  gridPos: { x: number; y: number; w: number; h: number };
+  targets?: { expr: string; legendFormat?: string }[];
 }
 
 const SAMPLE_SUFFIXES: Record<string, string[]> = {
@@ -105,8 +95,10 @@ describe('Grafana dashboard (deploy/grafana)', () => {
         'Latency percentiles by route',
         'Preview cache hit ratio',
         'Upstream outcomes (preview builds)',
+        'Upstream fetches by outcome',
         'Parse pool queue and utilization',
         'Rate limited (429)',
+        'Cache store up',
       ]),
     );
   });
@@ -118,9 +110,8 @@ describe('Grafana dashboard (deploy/grafana)', () => {
     }
   });
 
-  it('uses only metrics the service exports, outside the pending row', () => {
+  it('uses only metrics the service exports, in every panel and variable', () => {
     const unknown = placed
-      .filter(({ row }) => row !== PENDING_ROW)
       .flatMap(({ panel }) =>
         (panel.targets ?? []).flatMap((target) => metricNames(target.expr).map((name) => `${panel.title}: ${name}`)),
       )
@@ -132,10 +123,54 @@ describe('Grafana dashboard (deploy/grafana)', () => {
     }
   });
 
-  it('uses, in the pending row, only metrics the service exports or the pending list names', () => {
-    const pendingPanels = placed.filter(({ row }) => row === PENDING_ROW);
-    expect(pendingPanels.length).toBeGreaterThan(0);
-    const names = pendingPanels.flatMap(({ panel }) => (panel.targets ?? []).flatMap((t) => metricNames(t.expr)));
-    expect(names.filter((name) => !exported.has(name) && !PENDING_METRICS.has(name))).toEqual([]);
+  it('names series only by labels their query keeps (`by (...)`)', () => {
+    const unkept = placed.flatMap(({ panel }) =>
+      (panel.targets ?? []).flatMap((target) => {
+        const kept = new Set(
+          [...target.expr.matchAll(/\bby \(([^)]*)\)/g)].flatMap(([, labels]) =>
+            labels.split(',').map((l) => l.trim()),
+          ),
+        );
+        const named = [...(target.legendFormat ?? '').matchAll(/\{\{(\w+)\}\}/g)].map(([, label]) => label);
+        return named.filter((label) => !kept.has(label)).map((label) => `${panel.title}: ${label}`);
+      }),
+    );
+    expect(unkept).toEqual([]);
+  });
+
+  it('shows the metrics operators alert on', () => {
+    const used = new Set(placed.flatMap(({ panel }) => (panel.targets ?? []).flatMap((t) => metricNames(t.expr))));
+    for (const name of [
+      'upstream_fetches_total',
+      'cache_requests_total',
+      'cache_errors_total',
+      'rate_limiter_errors_total',
+      'single_flight_joins_total',
+      'parse_pool_queue_length',
+      'parse_pool_utilization',
+      'batch_size_bucket',
+      'auth_failures_total',
+      'cache_store_up',
+    ]) {
+      expect([name, used.has(name)]).toEqual([name, true]);
+    }
+  });
+
+  it('lays every panel under a row on a 24-column grid, no two overlapping', () => {
+    expect(dashboard.panels[0].type).toBe('row');
+    const cells = new Set<string>();
+    const overlaps: string[] = [];
+    for (const panel of dashboard.panels) {
+      const { x, y, w, h } = panel.gridPos;
+      expect([panel.title, x + w <= 24]).toEqual([panel.title, true]);
+      for (let row = y; row < y + h; row++) {
+        for (let column = x; column < x + w; column++) {
+          const cell = `${column},${row}`;
+          if (cells.has(cell)) overlaps.push(`${panel.title} at ${cell}`);
+          cells.add(cell);
+        }
+      }
+    }
+    expect(overlaps).toEqual([]);
   });
 });

@@ -107,6 +107,11 @@ export async function startMemcachedAt(host: string, port: number, timeoutMs = 5
   throw new Error(`memcached could not listen on ${host}:${port}`);
 }
 
+/** Starts memcached again on the port of one that was stopped: the same server coming back. */
+export async function restartMemcached(stopped: MemcachedProcess, timeoutMs = 5000): Promise<MemcachedProcess> {
+  return startMemcachedAt(stopped.host, stopped.port, timeoutMs);
+}
+
 /** Starts `count` memcached processes. */
 export async function startMemcacheds(count: number): Promise<MemcachedProcess[]> {
   return Promise.all(Array.from({ length: count }, () => startMemcached()));

@@ -9,8 +9,9 @@ import { AppModule } from '../../src/app.module.js';
 async function createWithOverrides(overrides: Provider[]): Promise<NestFastifyApplication> {
   let builder = Test.createTestingModule({ imports: [AppModule] });
   for (const override of overrides) {
-    const { provide, useClass } = override as { provide: Type; useClass: Type };
-    builder = builder.overrideProvider(provide).useClass(useClass);
+    const { provide, useClass, useValue } = override as { provide: Type; useClass?: Type; useValue?: unknown };
+    const overriding = builder.overrideProvider(provide);
+    builder = useClass === undefined ? overriding.useValue(useValue) : overriding.useClass(useClass);
   }
   const moduleRef = await builder.compile();
   return configureApp(moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(), { bufferLogs: true }));

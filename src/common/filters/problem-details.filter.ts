@@ -11,6 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error.js';
 import type { ErrorCode } from '../errors/error-codes.js';
 import { buildProblem, PROBLEM_CONTENT_TYPE } from '../errors/problem.js';
+import { noteProblem } from '../logging/problem-log.js';
 
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.BAD_REQUEST]: 'VALIDATION_FAILED',
@@ -29,6 +30,15 @@ interface Translated {
   detail: string;
   extras?: Record<string, unknown>;
   headers?: Record<string, string>;
+}
+
+/** Why a 5xx happened, in a word where the error names one, else in its own words. */
+function causeOf(exception: unknown, { code, detail, extras }: Translated): string {
+  const { cause, reason } = (extras ?? {}) as { cause?: unknown; reason?: unknown };
+  if (typeof cause === 'string') return cause;
+  if (typeof reason === 'string') return reason;
+  if (code === 'INTERNAL_ERROR' && exception instanceof Error) return `${exception.name}: ${exception.message}`;
+  return detail;
 }
 
 /** Errors raised by Fastify itself (body parsing, content types) carry a 4xx `statusCode` and a safe message. */
@@ -65,8 +75,9 @@ function httpExceptionDetail(exception: HttpException): string {
 
 /**
  * The one place that knows HTTP for errors: every exception becomes an RFC 9457 `application/problem+json`
- * answer with a stable `code` and the request id. Unexpected errors are logged with their stack and answered
- * with a generic 500 that reveals nothing internal.
+ * answer with a stable `code` and the request id. Unexpected errors are answered with a generic 500 that reveals
+ * nothing internal. A 5xx is logged once, by the request log line, with the code, cause and detail handed over
+ * here (and the stack for a 500).
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -76,9 +87,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { code, detail, extras, headers } = this.translate(exception, request);
+    const translated = this.translate(exception, request);
+    const { code, detail, extras, headers } = translated;
     const problem = buildProblem(code, detail, { instance: request.url.split('?')[0], requestId: request.id }, extras);
-    if (reply.sent) return;
+    if (reply.sent) {
+      // The answer has begun: its request line will show its status; the error would be lost without this one.
+      if (code === 'INTERNAL_ERROR') this.logger.error({ err: exception }, 'error after the answer had started');
+      return;
+    }
+    if (problem.status >= 500) {
+      const { upstreamStatus } = (extras ?? {}) as { upstreamStatus?: number };
+      noteProblem(reply.raw, {
+        code,
+        cause: causeOf(exception, translated),
+        detail,
+        upstreamStatus,
+        err: code === 'INTERNAL_ERROR' ? exception : undefined,
+      });
+    }
     void reply
       .headers(headers ?? {})
       .status(problem.status)
@@ -88,7 +114,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private translate(exception: unknown, request: FastifyRequest): Translated {
     if (exception instanceof DomainError) {
-      if (exception.code === 'INTERNAL_ERROR') this.logUnexpected(exception);
       return { code: exception.code, detail: exception.message, extras: exception.details, headers: exception.headers };
     }
     if (exception instanceof NotFoundException) {
@@ -112,11 +137,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: closing ? { connection: 'close' } : undefined,
       };
     }
-    this.logUnexpected(exception);
     return { code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred. Quote the request id when reporting it.' };
-  }
-
-  private logUnexpected(exception: unknown): void {
-    this.logger.error({ err: exception }, 'unhandled error');
   }
 }
