@@ -4,7 +4,8 @@ import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { articlePage, FixtureUpstream } from './support/fixture-upstream.js';
 import { startMemcached, type MemcachedProcess } from './support/memcached.js';
-import { freePort, startService, waitForHttp, type StartedService } from './support/processes.js';
+import type { StartedService } from './support/processes.js';
+import { startOnLoopback } from './support/service-logs.js';
 
 jest.setTimeout(60_000);
 
@@ -35,19 +36,16 @@ async function send(origin: string, path: string, method = 'GET'): Promise<Answe
   });
 }
 
-/** The service as the fleet runs it: memcached shared, auth off with admin actions open, no rate limit. */
+/**
+ * The service as the fleet runs it: memcached shared, auth off with admin actions open, no rate limit; resolves
+ * once every worker listens.
+ */
 async function startFleetMember(
   memcached: MemcachedProcess,
   fixture: FixtureUpstream,
   env: Record<string, string> = {},
 ): Promise<{ service: StartedService; origin: string }> {
-  const port = await freePort();
-  const service = startService({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    SHUTDOWN_DELAY_MS: '0',
-    PARSE_WORKERS: '1',
+  const { service, base } = await startOnLoopback({
     CACHE_STORE: 'memcached',
     MEMCACHED_SERVERS: memcached.address,
     FETCH_ALLOW_PRIVATE: fixture.hostPort,
@@ -55,9 +53,7 @@ async function startFleetMember(
     ADMIN_OPEN: 'true',
     ...env,
   });
-  const origin = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${origin}/test`, 20_000);
-  return { service, origin };
+  return { service, origin: base };
 }
 
 async function stop(service: StartedService): Promise<void> {
@@ -217,11 +213,6 @@ describeFleet(
   'two worker processes on one memcached (WEB_CONCURRENCY=2, the built service)',
   async (memcached, fixture) => {
     const { service, origin } = await startFleetMember(memcached, fixture, { WEB_CONCURRENCY: '2' });
-    // Both workers must be up before the first test: the primary answers as soon as one is.
-    const pids = new Set<number>();
-    for (let i = 0; pids.size < 2 && i < 200; i++) {
-      pids.add(await pidOf([service], (await send(origin, '/test')).requestId));
-    }
     return { services: [service], origins: [origin, origin] };
   },
 );
