@@ -27,35 +27,87 @@ export type ErrorEntry = EntryTimes & { error: CachedError };
 /** The plain JSON envelope every store keeps: a value or a cached error, with its freshness. */
 export type CacheEntry<T = unknown> = ValueEntry<T> | ErrorEntry;
 
-/** Upstream statuses that say something lasting about the target (it is gone), so the answer may be cached. */
-const CACHEABLE_UPSTREAM_STATUSES = new Set([404, 410]);
+/** The classes of cacheable errors, each kept for its own TTL. */
+export type ErrorClass = 'transient' | 'lasting' | 'blocked';
 
-/**
- * Whether a loader error is an answer about the target worth caching: the target is gone (`UPSTREAM_ERROR` with
- * upstream 404/410), did not answer in time (`UPSTREAM_TIMEOUT`) or answered with a block page (`UPSTREAM_BLOCKED`).
- * Errors about the request itself (`INVALID_URL`, `BLOCKED_DESTINATION`, ...) and our own failures never are.
- */
-export function isCacheableError(error: unknown): error is DomainError {
-  if (!(error instanceof DomainError)) return false;
-  if (error.code === 'UPSTREAM_TIMEOUT' || error.code === 'UPSTREAM_BLOCKED') return true;
-  return error.code === 'UPSTREAM_ERROR' && CACHEABLE_UPSTREAM_STATUSES.has(error.details?.upstreamStatus as number);
-}
-
-/** The error TTLs of the cache configuration. */
+/** The error TTLs of the cache configuration, in seconds (0 turns a class off). */
 export interface ErrorTtls {
-  /** `CACHE_ERROR_TTL_SECONDS`: errors that say something about the target. */
+  /**
+   * `CACHE_TRANSIENT_ERROR_TTL_SECONDS`: failures that may be gone in a moment (5xx, 429, 408, timeouts, resets,
+   * refused connections, DNS): kept briefly, so that a failing upstream is asked a few times a minute, not per request.
+   */
+  transientErrorTtlSeconds: number;
+  /** `CACHE_ERROR_TTL_SECONDS`: answers that last (404, 410 and other 4xx, too large, TLS, undecodable, bad redirects). */
   errorTtlSeconds: number;
-  /** `CACHE_BLOCKED_TTL_SECONDS`: block pages (bot challenges, consent and login walls), often short-lived. */
+  /** `CACHE_BLOCKED_TTL_SECONDS`: block pages (bot challenges, consent and login walls), and redirects to a blocked destination. */
   blockedTtlSeconds: number;
 }
 
+/** Upstream statuses that say the upstream is in trouble for now (or asks us to slow down), not that the page is gone. */
+const TRANSIENT_STATUSES = new Set([408, 425, 429]);
+
+/** `details.cause` of an `UPSTREAM_ERROR` that did not come from the target's answer: our side, never cached. */
+const OWN_CAUSES = new Set(['cancelled', 'parse_timeout', 'parse_failed']);
+
+/** `details.cause` of an `UPSTREAM_ERROR` without a status that may clear up in a moment. */
+const TRANSIENT_CAUSES = new Set(['refused', 'reset', 'dns', 'network', 'protocol']);
+
+/** An upstream status error: 5xx and a few 4xx are transient, every other 4xx (and a 3xx we cannot follow) lasts. */
+function statusClass(status: number): ErrorClass {
+  return status >= 500 || TRANSIENT_STATUSES.has(status) ? 'transient' : 'lasting';
+}
+
 /**
- * How long a loader error is cached, in seconds; 0 when it is not. The one place that picks a TTL per kind of
- * error: block pages have their own, every other cacheable error the general one.
+ * Which class of cacheable error `error` is, or `undefined` when it must not be cached. Only answers about the target
+ * are cached: an error that never reached the upstream (`details.reachedUpstream === false`: waiting for an origin
+ * slot or the origin budget, `OVERLOADED`), errors about the request itself (`INVALID_URL`, a `BLOCKED_DESTINATION`
+ * refused before any request) and our own failures (a cancelled request, a parse timeout or crash) never are.
+ */
+export function errorClassOf(error: unknown): ErrorClass | undefined {
+  if (!(error instanceof DomainError)) return undefined;
+  const details = error.details ?? {};
+  if (details.reachedUpstream === false) return undefined;
+  switch (error.code) {
+    case 'UPSTREAM_BLOCKED':
+      return 'blocked';
+    case 'BLOCKED_DESTINATION':
+      // Only a redirect to a blocked destination is the target's answer (the first hop is refused before any request).
+      return typeof details.redirect === 'number' ? 'blocked' : undefined;
+    case 'UPSTREAM_TIMEOUT':
+      return 'transient';
+    case 'UPSTREAM_TOO_LARGE':
+      return 'lasting';
+    case 'UPSTREAM_ERROR': {
+      const { upstreamStatus, cause } = details;
+      if (typeof upstreamStatus === 'number') return statusClass(upstreamStatus);
+      if (typeof cause !== 'string' || OWN_CAUSES.has(cause)) return undefined;
+      return TRANSIENT_CAUSES.has(cause) ? 'transient' : 'lasting';
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a loader error is an answer about the target worth caching (see {@link errorClassOf}). */
+export function isCacheableError(error: unknown): error is DomainError {
+  return errorClassOf(error) !== undefined;
+}
+
+/**
+ * How long a loader error is cached, in seconds; 0 when it is not. The one place that picks a TTL per class of
+ * error (see {@link errorClassOf}).
  */
 export function errorTtlSeconds(error: unknown, cfg: ErrorTtls): number {
-  if (!isCacheableError(error)) return 0;
-  return error.code === 'UPSTREAM_BLOCKED' ? cfg.blockedTtlSeconds : cfg.errorTtlSeconds;
+  switch (errorClassOf(error)) {
+    case 'transient':
+      return cfg.transientErrorTtlSeconds;
+    case 'lasting':
+      return cfg.errorTtlSeconds;
+    case 'blocked':
+      return cfg.blockedTtlSeconds;
+    default:
+      return 0;
+  }
 }
 
 /** An entry for `value`, fresh for `ttlSeconds`, then stale for `staleSeconds`. */

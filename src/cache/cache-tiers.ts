@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { createKeyv, type KeyvCacheableMemory } from '@cacheable/memory';
 import { Keyv, type StoredDataRaw } from 'keyv';
 import type { CacheConfig } from '../config/cache.config.js';
 import { createFileStore, type FileStoreJanitor } from './file-store.js';
-import { MEMCACHED_MAX_VALUE_BYTES, MemcachedAdapter } from './memcached-store.js';
+import { MEMCACHED_MAX_VALUE_BYTES, MemcachedAdapter, type Resolver } from './memcached-store.js';
+import { memoryKeyv, type MemoryStore } from './memory-store.js';
 
 /** Injection token of {@link CacheTuning}. */
 export const CACHE_TUNING = Symbol('CACHE_TUNING');
@@ -19,12 +19,41 @@ export interface CacheTuning {
    * process is seen here within this time. @default 60000
    */
   l1MaxTtlMs: number;
+  /**
+   * How often each process reads the fleet's purge counter in memcached; a change empties its L1, so a purge made by
+   * any process is seen by every process within {@link purgeTrustMs}. @default 250
+   */
+  purgePollMs: number;
+  /**
+   * How long after the last purge-counter read was sent the L1 is still trusted; past it (reads lagging, not yet
+   * read) the L1 is skipped and memcached answers. @default 1000
+   */
+  purgeTrustMs: number;
+  /**
+   * Longest wait for a lease operation and for the leader's write of its entry: on the miss path, where a fetch is
+   * at stake, a late answer (a busy event loop) must not turn into a second fetch. @default 1000
+   */
+  leaseTimeoutMs: number;
+  /** First wait between two looks for the entry another process is loading; it doubles up to the next. @default 20 */
+  leasePollMinMs: number;
+  /** Longest wait between two such looks. @default 250 */
+  leasePollMaxMs: number;
+  /** How often a memcached server marked dead is probed, so that it is used again as soon as it answers. @default 1000 */
+  memcachedProbeMs: number;
+  /** Resolves the names in MEMCACHED_SERVERS (tests answer with loopback addresses). @default the system resolver */
+  memcachedResolver?: Resolver;
 }
 
 export const DEFAULT_CACHE_TUNING: CacheTuning = {
   storeTimeoutMs: 250,
   fileJanitorIntervalMs: 60_000,
   l1MaxTtlMs: 60_000,
+  purgePollMs: 250,
+  purgeTrustMs: 1000,
+  leaseTimeoutMs: 1000,
+  leasePollMinMs: 20,
+  leasePollMaxMs: 250,
+  memcachedProbeMs: 1000,
 };
 
 /** One level of the cache (an L1 before memcached, or the only store). */
@@ -43,6 +72,8 @@ export interface CacheTier {
    * left to the caller): a cache hit then needs no promise at all.
    */
   peek?: (key: string) => StoredDataRaw<unknown> | undefined;
+  /** The in-process store under `keyv`, for tiers that are one (bounded by entries and bytes; can be emptied). */
+  memory?: MemoryStore;
 }
 
 /**
@@ -61,6 +92,16 @@ export class CacheTiers {
     /** The memcached client, when CACHE_STORE=memcached: the rate limiter keeps its counters there too. */
     readonly memcached?: MemcachedAdapter,
   ) {}
+
+  /** Starts what the stores run in the background; settles once they are ready (memcached: names resolved once). */
+  async start(): Promise<void> {
+    await this.memcached?.start();
+  }
+
+  /** The in-process tier in front of a shared store (the L1 before memcached), if there is one. */
+  get l1(): CacheTier | undefined {
+    return this.memcached !== undefined && this.levels.length > 1 ? this.levels[0] : undefined;
+  }
 
   /** The Keyv stores, for cache-manager. */
   get keyvs(): Keyv[] {
@@ -90,31 +131,20 @@ export class CacheTiers {
 
 const logger = new Logger('CacheTiers');
 
-/** An in-process LRU tier. */
-function memoryTier(name: string, maxItems: number, ttlMs: number, maxTtlMs?: number): CacheTier {
-  // @cacheable/memory is a real LRU with expiry (Keyv's default Map is unbounded; lru-cache under Keyv fails
-  // every write with a TTL).
-  // No structuredClone on every read (it was most of a cache hit's cost): entries are never mutated once stored.
-  const keyv = createKeyv({ lruSize: maxItems, ttl: ttlMs, useClone: false });
-  keyv.throwOnErrors = true;
-  // The LRU under Keyv, read directly: it holds what Keyv stored, `{ value, expires }` under the key as given.
-  const lru = (keyv.store as KeyvCacheableMemory).store;
-  return {
-    name,
-    keyv,
-    maxTtlMs,
-    inProcess: true,
-    peek: (key) => lru.get<StoredDataRaw<unknown>>(key),
-  };
-}
-
 /** Store TTL of a preview entry: fresh plus stale life. */
 function entryTtlMs(cfg: CacheConfig): number {
   return (cfg.ttlSeconds + cfg.staleSeconds) * 1000;
 }
 
+/** An in-process tier bounded by CACHE_MEMORY_MAX_ITEMS (or the L1's) entries and CACHE_MEMORY_MAX_MB bytes. */
+function memoryTier(name: string, cfg: CacheConfig, maxItems: number, ttlMs: number): CacheTier {
+  const { keyv, store } = memoryKeyv({ maxItems, maxBytes: cfg.memoryMaxMb * 1024 * 1024, ttlMs });
+  // The store under Keyv, read directly: it holds what Keyv stored, `{ value, expires }` under the key as given.
+  return { name, keyv, inProcess: true, memory: store, peek: (key) => store.get(key) };
+}
+
 function memoryTiers(cfg: CacheConfig): CacheTiers {
-  return new CacheTiers('memory', [memoryTier('memory', cfg.memoryMaxItems, entryTtlMs(cfg))], Infinity);
+  return new CacheTiers('memory', [memoryTier('memory', cfg, cfg.memoryMaxItems, entryTtlMs(cfg))], Infinity);
 }
 
 function fileTiers(cfg: CacheConfig, tuning: CacheTuning): CacheTiers {
@@ -132,14 +162,20 @@ function memcachedTiers(cfg: CacheConfig, tuning: CacheTuning): CacheTiers {
   const adapter = new MemcachedAdapter({
     servers: cfg.memcachedServers,
     log: (message) => logger.debug(message),
+    notice: (message) => logger.log(message),
+    resolver: tuning.memcachedResolver,
+    resolveIntervalMs: cfg.memcachedResolveSeconds * 1000,
+    probeIntervalMs: tuning.memcachedProbeMs,
   });
   const l2: CacheTier = {
     name: 'memcached',
     keyv: new Keyv({ store: adapter, namespace: undefined, useKeyPrefix: false, throwOnErrors: true }),
   };
-  // CACHE_L1_MAX_ITEMS=0: every read goes to memcached (one copy of the truth, no minute of lag after a purge).
+  // CACHE_L1_MAX_ITEMS=0: every read goes to memcached (one copy of the truth).
   const l1: CacheTier[] =
-    cfg.l1MaxItems === 0 ? [] : [memoryTier('memory-l1', cfg.l1MaxItems, tuning.l1MaxTtlMs, tuning.l1MaxTtlMs)];
+    cfg.l1MaxItems === 0
+      ? []
+      : [{ ...memoryTier('memory-l1', cfg, cfg.l1MaxItems, tuning.l1MaxTtlMs), maxTtlMs: tuning.l1MaxTtlMs }];
   return new CacheTiers('memcached', [...l1, l2], MEMCACHED_MAX_VALUE_BYTES, undefined, adapter);
 }
 

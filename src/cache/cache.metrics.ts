@@ -38,3 +38,24 @@ export const cacheOversize = new Counter({
   help: 'Cache writes skipped because the entry is over the store value limit (memcached: 1 MiB)',
   registers: [metricsRegistry],
 });
+
+/** Leases taken in the shared store: this process loads the entry for every process sharing memcached. */
+export const cacheLeasesTaken = new Counter({
+  name: 'cache_leases_taken_total',
+  help: 'Cross-process loads led by this process: leases taken in memcached for a missing entry',
+  registers: [metricsRegistry],
+});
+
+/** Misses that found another process loading the entry and waited for its answer instead of fetching. */
+export const cacheLeaseWaits = new Counter({
+  name: 'cache_lease_waits_total',
+  help: 'Misses that waited for the entry another process holds the lease for, instead of fetching upstream',
+  registers: [metricsRegistry],
+});
+
+/** Waits that ended without the entry (the lease outlived its bound, or memcached failed): this process fetched. */
+export const cacheLeaseWaitTimeouts = new Counter({
+  name: 'cache_lease_wait_timeouts_total',
+  help: 'Lease waits that gave up (no entry within the lease life, or memcached failed) and fetched themselves',
+  registers: [metricsRegistry],
+});

@@ -1,9 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { StoredDataRaw } from 'keyv';
 import { cacheConfig } from '../config/cache.config.js';
 import { CACHE_TUNING, CacheTiers, type CacheTier, type CacheTuning } from './cache-tiers.js';
 import { cacheErrors, cacheOversize, cacheRequests } from './cache.metrics.js';
+import type { MemcachedAdapter } from './memcached-store.js';
+import { PurgeEpoch } from './purge-epoch.js';
 import { SingleFlight } from './single-flight.js';
 
 /** Counters of the store layer. */
@@ -15,7 +17,19 @@ export interface FailOpenStoreStats {
 }
 
 /** What {@link FailOpenStore} answers for an operation that failed or timed out (a miss, a skipped write). */
-const FAILED = Symbol('failed');
+export const STORE_FAILED: unique symbol = Symbol('failed');
+const FAILED: typeof STORE_FAILED = STORE_FAILED;
+
+/** Life of the fleet's purge counter in memcached (memcached's longest relative TTL). */
+const PURGE_COUNTER_TTL_SECONDS = 30 * 86_400;
+
+/** Options of {@link FailOpenStore.lookup}. */
+export interface LookupOptions {
+  /** Read the shared store only (memcached), not the in-process L1 in front of it. @default false */
+  sharedOnly?: boolean;
+  /** Longest wait for each store read. @default the store timeout (CacheTuning.storeTimeoutMs) */
+  timeoutMs?: number;
+}
 
 /** Store errors are logged at most this often: a dead memcached would otherwise write a line per request. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
@@ -27,24 +41,70 @@ class StoreTimeoutError extends Error {
   }
 }
 
+/** `run()`, or a {@link StoreTimeoutError} after `ms`. */
+async function withinTime<T>(run: () => Promise<T>, ms: number, operation: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreTimeoutError(operation, ms)), ms);
+  });
+  try {
+    return await Promise.race([run(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The configured store as the cache uses it: every operation bounded in time and fail-open (an error or a timeout
  * is a miss, logged and counted, never an exception), reads go through the tiers in order and copy a lower-tier
- * hit into the faster tiers, and an entry over the store's size limit is not written.
+ * hit into the faster tiers, and an entry over the store's size limit is not written. With an L1 in front of
+ * memcached, a purge made by any process empties every process' L1 within a second ({@link PurgeEpoch}).
  */
 @Injectable()
-export class FailOpenStore {
+export class FailOpenStore implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(FailOpenStore.name);
   private readonly counters: FailOpenStoreStats = { storeErrors: 0, oversize: 0 };
   private readonly calls = new SingleFlight<unknown>();
   private lastErrorLogAt = Number.NEGATIVE_INFINITY;
   private unloggedErrors = 0;
+  private readonly epoch?: PurgeEpoch;
 
   constructor(
     private readonly tiers: CacheTiers,
     @Inject(CACHE_TUNING) private readonly tuning: CacheTuning,
     @Inject(cacheConfig.KEY) private readonly cfg: ConfigType<typeof cacheConfig>,
-  ) {}
+  ) {
+    const { memcached, l1 } = tiers;
+    if (memcached !== undefined && l1?.memory !== undefined) this.epoch = this.purgeEpoch(memcached, l1.memory);
+  }
+
+  onModuleInit(): void {
+    this.epoch?.start();
+  }
+
+  onModuleDestroy(): void {
+    this.epoch?.stop();
+  }
+
+  /** Whether a shared store (memcached) is configured: then loads are coordinated across processes. */
+  get isShared(): boolean {
+    return this.tiers.memcached !== undefined;
+  }
+
+  /**
+   * Runs one operation on the shared store (memcached) within the store timeout.
+   * @returns its result, or {@link STORE_FAILED} when it failed or timed out (logged and counted) or there is none
+   */
+  async shared<T>(
+    kind: string,
+    run: (memcached: MemcachedAdapter) => Promise<T>,
+    timeoutMs = this.tuning.storeTimeoutMs,
+  ): Promise<T | typeof STORE_FAILED> {
+    const { memcached } = this.tiers;
+    const tier = this.tiers.levels.at(-1);
+    if (memcached === undefined || tier === undefined) return FAILED;
+    return this.attempt(tier, kind, () => run(memcached), timeoutMs);
+  }
 
   /** `CACHE_KEY_PREFIX`, which starts every key. */
   get keyPrefix(): string {
@@ -63,6 +123,8 @@ export class FailOpenStore {
   peek<T>(key: string): { value: T; tier: string } | undefined {
     const first = this.tiers.levels[0];
     if (first?.peek === undefined || this.tiers.isClosed) return undefined;
+    // An L1 not confirmed against the fleet's purges lately may hold a purged entry: memcached answers then.
+    if (first === this.tiers.l1 && this.epoch?.trusted() === false) return undefined;
     const data = first.peek(key);
     const expired = typeof data?.expires === 'number' && data.expires <= Date.now();
     if (data?.value === undefined || expired) return undefined;
@@ -71,11 +133,14 @@ export class FailOpenStore {
   }
 
   /** The value under `key` and the tier that had it, or `undefined` on a miss, an error or a timeout. */
-  async lookup<T>(key: string): Promise<{ value: T; tier: string } | undefined> {
+  async lookup<T>(key: string, options: LookupOptions = {}): Promise<{ value: T; tier: string } | undefined> {
     const tiers = this.tiers.levels;
-    for (let level = 0; level < tiers.length; level++) {
+    const generation = this.epoch?.generation;
+    const first = options.sharedOnly === true ? tiers.length - 1 : 0;
+    for (let level = first; level < tiers.length; level++) {
       const tier = tiers[level];
-      const data = await this.attempt(tier, 'get', () => tier.keyv.get<T>(key, { raw: true }));
+      if (tier === this.tiers.l1 && this.epoch?.trusted() === false) continue;
+      const data = await this.attempt(tier, 'get', () => tier.keyv.get<T>(key, { raw: true }), options.timeoutMs);
       if (data === FAILED) {
         cacheRequests.inc({ store: tier.name, result: 'error' });
         continue;
@@ -85,32 +150,36 @@ export class FailOpenStore {
         continue;
       }
       cacheRequests.inc({ store: tier.name, result: 'hit' });
-      if (level > 0) await this.backfill(tiers.slice(0, level), key, data);
+      // Not into an L1 emptied meanwhile by a purge: the value read may be the purged one.
+      if (level > 0 && generation === this.epoch?.generation) await this.backfill(tiers.slice(0, level), key, data);
       return { value: data.value, tier: tier.name };
     }
     return undefined;
   }
 
   /**
-   * Writes `value` to every tier for `ttlMs` (each tier's own cap applies).
+   * Writes `value` to every tier for `ttlMs` (each tier's own cap applies), each write bounded by `timeoutMs`.
    * @returns whether every tier stored it (`false` when it is too large or a store failed)
    */
-  async set(key: string, value: unknown, ttlMs: number): Promise<boolean> {
+  async set(key: string, value: unknown, ttlMs: number, timeoutMs = this.tuning.storeTimeoutMs): Promise<boolean> {
     if (!this.fits(key, value, ttlMs)) return false;
-    const stored = await Promise.all(this.tiers.levels.map((tier) => this.write(tier, key, value, ttlMs)));
+    const stored = await Promise.all(this.tiers.levels.map((tier) => this.write(tier, key, value, ttlMs, timeoutMs)));
     this.tiers.noteWrite();
     return stored.every(Boolean);
   }
 
   /**
-   * Deletes `key` from every tier.
+   * Deletes `key` from every tier; with an L1 in front of memcached, every other process forgets it too within a
+   * second.
    * @returns whether every tier confirmed (a failed store is logged and counted)
    */
   async delete(key: string): Promise<boolean> {
     const results = await Promise.all(
       this.tiers.levels.map((tier) => this.attempt(tier, 'delete', () => tier.keyv.delete(key))),
     );
-    return results.every((result) => result !== FAILED);
+    const epoch = this.epoch;
+    const announced = epoch === undefined || (await this.shared('purge', () => epoch.announce())) !== FAILED;
+    return announced && results.every((result) => result !== FAILED);
   }
 
   /**
@@ -143,9 +212,15 @@ export class FailOpenStore {
     return false;
   }
 
-  private async write(tier: CacheTier, key: string, value: unknown, ttlMs: number): Promise<boolean> {
+  private async write(
+    tier: CacheTier,
+    key: string,
+    value: unknown,
+    ttlMs: number,
+    timeoutMs = this.tuning.storeTimeoutMs,
+  ): Promise<boolean> {
     const ttl = Math.min(ttlMs, tier.maxTtlMs ?? ttlMs);
-    const result = await this.attempt(tier, 'set', () => tier.keyv.set(key, value, ttl));
+    const result = await this.attempt(tier, 'set', () => tier.keyv.set(key, value, ttl), timeoutMs);
     return result === true;
   }
 
@@ -161,7 +236,12 @@ export class FailOpenStore {
    * Runs one store operation within the time bound (in-process tiers cannot hang and are not raced); a failure is
    * logged, counted and answered with {@link FAILED}.
    */
-  private async attempt<T>(tier: CacheTier, kind: string, run: () => Promise<T>): Promise<T | typeof FAILED> {
+  private async attempt<T>(
+    tier: CacheTier,
+    kind: string,
+    run: () => Promise<T>,
+    timeoutMs = this.tuning.storeTimeoutMs,
+  ): Promise<T | typeof FAILED> {
     if (this.tiers.isClosed) return FAILED;
     const operation = `${kind} ${tier.name}`;
     if (tier.inProcess === true) {
@@ -172,21 +252,26 @@ export class FailOpenStore {
         return FAILED;
       }
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new StoreTimeoutError(operation, this.tuning.storeTimeoutMs)),
-        this.tuning.storeTimeoutMs,
-      );
-    });
     try {
-      return await Promise.race([run(), timeout]);
+      return await withinTime(run, timeoutMs, operation);
     } catch (error) {
       this.recordError(tier, kind, error);
       return FAILED;
-    } finally {
-      clearTimeout(timer);
     }
+  }
+
+  /** The purge counter of the fleet, read without counting its failures (the L1 simply stays as it is then). */
+  private purgeEpoch(memcached: MemcachedAdapter, l1: { clear(): void }): PurgeEpoch {
+    const key = `${this.cfg.keyPrefix}purges`;
+    const timeoutMs = this.tuning.storeTimeoutMs;
+    return new PurgeEpoch(
+      {
+        read: () => withinTime(() => memcached.getText(key), timeoutMs, 'get purge counter'),
+        bump: () => memcached.increment(key, PURGE_COUNTER_TTL_SECONDS),
+      },
+      () => l1.clear(),
+      { pollMs: this.tuning.purgePollMs, trustMs: this.tuning.purgeTrustMs },
+    );
   }
 
   private recordError(tier: CacheTier, kind: string, error: unknown): void {

@@ -249,8 +249,8 @@ describe('PreviewCache over two memcached servers', () => {
 
 describe('PreviewCache with a memcached that stops answering', () => {
   it.each([
-    ['memjs times out first', DEFAULT_CACHE_TUNING],
-    ['the store timeout fires first', { ...DEFAULT_CACHE_TUNING, storeTimeoutMs: 50 }],
+    ['the default store timeout', DEFAULT_CACHE_TUNING],
+    ['a store timeout of 50 ms', { ...DEFAULT_CACHE_TUNING, storeTimeoutMs: 50 }],
   ])(
     'answers within a bounded time when the server accepts connections but never replies (%s)',
     async (_name, tuning) => {

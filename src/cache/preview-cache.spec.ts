@@ -1,7 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DomainError } from '../common/errors/domain-error.js';
 import { cacheConfig, readCacheConfig } from '../config/cache.config.js';
-import { CACHE_TUNING, DEFAULT_CACHE_TUNING } from './cache-tiers.js';
+import { CACHE_TUNING, CacheTiers, DEFAULT_CACHE_TUNING } from './cache-tiers.js';
 import { FailOpenStore } from './fail-open-store.js';
 import { CacheModule } from './cache.module.js';
 import { CACHE_CLOCK, PreviewCache, type Resolved } from './preview-cache.js';
@@ -168,9 +168,8 @@ describe('PreviewCache over the memory store', () => {
       'a 410 from the target',
       new DomainError('UPSTREAM_ERROR', 'target answered 410', { details: { upstreamStatus: 410 } }),
     ],
-    ['a timeout', new DomainError('UPSTREAM_TIMEOUT', 'no answer within 8000 ms')],
   ])('caches %s for CACHE_ERROR_TTL_SECONDS and re-throws it on a hit', async (_name, error) => {
-    await start({ CACHE_ERROR_TTL_SECONDS: '30' });
+    await start({ CACHE_ERROR_TTL_SECONDS: '30', CACHE_TRANSIENT_ERROR_TTL_SECONDS: '5' });
     const key = cache.keyFor(URL_A);
     const loader = failingLoader(error);
 
@@ -191,11 +190,31 @@ describe('PreviewCache over the memory store', () => {
   });
 
   it.each([
+    ['a timeout', new DomainError('UPSTREAM_TIMEOUT', 'no answer within 8000 ms')],
+    [
+      'a 503 from the target',
+      new DomainError('UPSTREAM_ERROR', 'target answered 503', { details: { upstreamStatus: 503 } }),
+    ],
+    ['a reset', new DomainError('UPSTREAM_ERROR', 'target could not be read', { details: { cause: 'reset' } })],
+  ])('caches %s for CACHE_TRANSIENT_ERROR_TTL_SECONDS only', async (_name, error) => {
+    await start({ CACHE_ERROR_TTL_SECONDS: '30', CACHE_TRANSIENT_ERROR_TTL_SECONDS: '5' });
+    const key = cache.keyFor(URL_A);
+    const loader = failingLoader(error);
+
+    await expect(cache.resolve(key, loader)).rejects.toBe(error);
+    now = T0 + 4_999;
+    await expect(cache.resolve(key, loader)).rejects.toMatchObject({ code: error.code, details: error.details });
+    expect(loader.calls).toBe(1);
+    now = T0 + 5_000;
+    await expect(cache.resolve(key, countingLoader('back'))).resolves.toMatchObject({ value: 'back', state: 'MISS' });
+  });
+
+  it.each([
     ['INVALID_URL', new DomainError('INVALID_URL', 'not an http(s) URL')],
     ['BLOCKED_DESTINATION', new DomainError('BLOCKED_DESTINATION', 'resolves to 127.0.0.1')],
     [
-      'a 500 from the target',
-      new DomainError('UPSTREAM_ERROR', 'target answered 500', { details: { upstreamStatus: 500 } }),
+      'a timeout waiting for an origin slot',
+      new DomainError('UPSTREAM_TIMEOUT', 'queued too long', { details: { cause: 'queue', reachedUpstream: false } }),
     ],
     ['OVERLOADED', new DomainError('OVERLOADED', 'parse queue full')],
     ['an unexpected error', new Error('bug')],
@@ -207,8 +226,8 @@ describe('PreviewCache over the memory store', () => {
     expect(loader.calls).toBe(2);
   });
 
-  it('caches no error when CACHE_ERROR_TTL_SECONDS is 0', async () => {
-    await start({ CACHE_ERROR_TTL_SECONDS: '0' });
+  it('caches no error when its class has a TTL of 0', async () => {
+    await start({ CACHE_TRANSIENT_ERROR_TTL_SECONDS: '0' });
     const loader = failingLoader(new DomainError('UPSTREAM_TIMEOUT', 'slow'));
     const key = cache.keyFor(URL_A);
     await expect(cache.resolve(key, loader)).rejects.toThrow('slow');
@@ -275,6 +294,28 @@ describe('PreviewCache over the memory store', () => {
     const store = moduleRef.get(FailOpenStore);
     const kept = await Promise.all(keys.map(async (key) => (await store.get(key)) !== undefined));
     expect(kept).toEqual([true, false, true, true]);
+  });
+});
+
+describe('PreviewCache over the memory store, bounded by bytes', () => {
+  it('keeps the memory store under CACHE_MEMORY_MAX_MB however large the entries', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [CacheModule] })
+      .overrideProvider(cacheConfig.KEY)
+      .useValue(readCacheConfig({ CACHE_MEMORY_MAX_MB: '1' }))
+      .compile();
+    await moduleRef.init();
+    const cache = moduleRef.get(PreviewCache);
+    const tiers = moduleRef.get(CacheTiers);
+    const big = 'x'.repeat(100_000);
+    const keys = Array.from({ length: 30 }, (_, i) => cache.keyFor(`https://example.com/big/${i}`));
+    for (const key of keys) await cache.resolve(key, () => Promise.resolve(big));
+    const memory = tiers.levels[0].memory;
+    expect(memory?.keptBytes).toBeLessThanOrEqual(1024 * 1024);
+    // 100,000 characters are about 200 KB: five fit in 1 MiB, the five most recent.
+    expect(memory?.size).toBe(5);
+    await expect(cache.resolve(keys[29], () => Promise.resolve('unused'))).resolves.toMatchObject({ state: 'HIT' });
+    await expect(cache.resolve(keys[0], () => Promise.resolve('again'))).resolves.toMatchObject({ state: 'MISS' });
+    await moduleRef.close();
   });
 });
 

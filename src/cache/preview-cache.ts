@@ -6,6 +6,7 @@ import { errorEntry, errorTtlSeconds, parseEntry, domainErrorOf, valueEntry, typ
 import { previewKey } from './cache-key.js';
 import { previewCacheAnswers, singleFlightJoins } from './cache.metrics.js';
 import { FailOpenStore, type FailOpenStoreStats } from './fail-open-store.js';
+import { FleetLeases } from './fleet-leases.js';
 import { SingleFlight } from './single-flight.js';
 
 /** Injection token of the cache's clock (epoch ms); tests move it instead of waiting. */
@@ -45,7 +46,7 @@ export interface PreviewCacheStats extends FailOpenStoreStats {
 
 /**
  * The cache in front of preview building: stale-while-revalidate, negative caching of errors about the target,
- * single-flight loads, fail-open stores. A port (abstract class) so that it is its own DI token and easy to fake.
+ * single-flight loads (per process, and across processes sharing memcached), fail-open stores. A port (abstract class) so that it is its own DI token and easy to fake.
  */
 export abstract class PreviewCache {
   /** The cache key of a normalized URL and the options that change the answer (never the raw URL). */
@@ -78,6 +79,7 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
 
   constructor(
     private readonly store: FailOpenStore,
+    private readonly leases: FleetLeases,
     @Inject(cacheConfig.KEY) private readonly cfg: ConfigType<typeof cacheConfig>,
     @Inject(CACHE_CLOCK) private readonly now: Clock,
   ) {
@@ -89,7 +91,8 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
   }
 
   resolve<T>(key: string, loader: () => Promise<T>, options: ResolveOptions = {}): Promise<Resolved<T>> {
-    if (options.refresh === true) return this.miss(key, loader);
+    // A refresh asks for a new fetch: waiting for another process' load (or finding the entry it replaces) is not one.
+    if (options.refresh === true) return this.miss(key, loader, false);
     // An entry held in this process is answered without a promise chain through the store (most cache hits).
     const peeked = this.store.peek(key);
     if (peeked !== undefined) {
@@ -107,7 +110,7 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
   private async lookupThenResolve<T>(key: string, loader: () => Promise<T>): Promise<Resolved<T>> {
     const found = await this.store.lookup(key);
     const resolved = found === undefined ? undefined : this.fromEntry(key, found, loader);
-    return resolved ?? this.miss(key, loader);
+    return resolved ?? this.miss(key, loader, true);
   }
 
   /**
@@ -136,10 +139,11 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
     return undefined;
   }
 
-  private miss<T>(key: string, loader: () => Promise<T>): Promise<Resolved<T>> {
+  /** Loads `key`; `coordinate`: with the other processes sharing memcached (one of them loads). */
+  private miss<T>(key: string, loader: () => Promise<T>, coordinate: boolean): Promise<Resolved<T>> {
     this.counters.misses += 1;
     previewCacheAnswers.inc({ state: 'MISS' });
-    return this.load(key, loader, true);
+    return this.load(key, loader, true, coordinate);
   }
 
   async delete(key: string): Promise<boolean> {
@@ -162,33 +166,69 @@ export class StorePreviewCache extends PreviewCache implements OnModuleDestroy {
   /** Starts a refresh unless a load of `key` already runs; its failure is logged and the stale entry kept. */
   private refreshInBackground<T>(key: string, loader: () => Promise<T>): void {
     if (this.loads.has(key)) return;
-    this.load(key, loader, false).catch((error: unknown) => {
+    this.load(key, loader, false, true).catch((error: unknown) => {
       this.logger.warn({ err: error }, `background refresh of ${key} failed; the stale entry stays`);
     });
   }
 
-  /** Runs the loader (shared by concurrent callers) and stores its value, or its error when that is cacheable. */
-  private load<T>(key: string, loader: () => Promise<T>, cacheErrors: boolean): Promise<Resolved<T>> {
+  /**
+   * Runs the loader (shared by concurrent callers in this process and, with memcached, by the other processes: one
+   * of them loads while the others wait for its entry) and stores its value, or its error when that is cacheable.
+   */
+  private load<T>(
+    key: string,
+    loader: () => Promise<T>,
+    cacheErrors: boolean,
+    coordinate: boolean,
+  ): Promise<Resolved<T>> {
     return this.loads.run(key, async () => {
-      const { ttlSeconds, staleSeconds } = this.cfg;
-      let value: T;
+      const coordination = coordinate
+        ? await this.leases.coordinate(key, () => this.freshShared<T>(key))
+        : { lease: { owned: false, release: () => Promise.resolve() } };
+      // Another process loaded it meanwhile: its answer (or its cached error) is this one's too.
+      if ('entry' in coordination) return answer(coordination.entry, 'MISS', this.secondsLeft(coordination.entry));
+      // The leader's write is what the other processes wait for: it may take longer than a read.
+      const writeTimeoutMs = coordination.lease.owned ? this.leases.writeTimeoutMs : undefined;
       try {
-        value = await loader();
-      } catch (error) {
-        const errorTtl = cacheErrors ? errorTtlSeconds(error, this.cfg) : 0;
-        if (errorTtl > 0 && error instanceof DomainError) {
-          await this.store.set(key, errorEntry(error, this.now(), errorTtl), errorTtl * 1000);
-        }
-        throw error;
+        return await this.runLoader(key, loader, cacheErrors, writeTimeoutMs);
+      } finally {
+        await coordination.lease.release();
       }
-      const storedAt = this.now();
-      await this.store.set(
-        key,
-        valueEntry(value, storedAt, ttlSeconds, staleSeconds),
-        (ttlSeconds + staleSeconds) * 1000,
-      );
-      return { value, state: 'MISS', storedAt, maxAgeSeconds: ttlSeconds };
     }) as Promise<Resolved<T>>;
+  }
+
+  /** The entry of `key` in the shared store when it is fresh (another process' load), else `undefined`. */
+  private async freshShared<T>(key: string): Promise<CacheEntry<T> | undefined> {
+    const found = await this.store.lookup(key, { sharedOnly: true, timeoutMs: this.leases.writeTimeoutMs });
+    const entry = parseEntry(found?.value) as CacheEntry<T> | undefined;
+    return entry !== undefined && this.now() < entry.freshUntil ? entry : undefined;
+  }
+
+  private secondsLeft(entry: CacheEntry): number {
+    return Math.max(0, Math.floor((entry.freshUntil - this.now()) / 1000));
+  }
+
+  private async runLoader<T>(
+    key: string,
+    loader: () => Promise<T>,
+    cacheErrors: boolean,
+    writeTimeoutMs?: number,
+  ): Promise<Resolved<T>> {
+    const { ttlSeconds, staleSeconds } = this.cfg;
+    let value: T;
+    try {
+      value = await loader();
+    } catch (error) {
+      const errorTtl = cacheErrors ? errorTtlSeconds(error, this.cfg) : 0;
+      if (errorTtl > 0 && error instanceof DomainError) {
+        await this.store.set(key, errorEntry(error, this.now(), errorTtl), errorTtl * 1000, writeTimeoutMs);
+      }
+      throw error;
+    }
+    const storedAt = this.now();
+    const entry = valueEntry(value, storedAt, ttlSeconds, staleSeconds);
+    await this.store.set(key, entry, (ttlSeconds + staleSeconds) * 1000, writeTimeoutMs);
+    return { value, state: 'MISS', storedAt, maxAgeSeconds: ttlSeconds };
   }
 }
 

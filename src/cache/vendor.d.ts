@@ -27,3 +27,43 @@ declare module 'cache-manager-fs-hash' {
     reset(): Promise<void>;
   }
 }
+
+declare module 'memjs' {
+  /** memjs 1.3 (CommonJS, no typings): only what src/cache/memcached-store.ts uses. */
+  namespace memjs {
+    /** One server connection. */
+    interface Server {
+      host: string;
+      port: number;
+      /** Until when the client keeps the server out after a failure (epoch ms). */
+      wakeupAt?: number;
+      onResponse(seq: number, handler: () => void): void;
+      onError(seq: number, handler: (error: unknown) => void): void;
+      write(request: Buffer): void;
+      close(): void;
+    }
+    interface Client {
+      servers: Server[];
+      seq: number;
+      incrSeq(): void;
+      /** Index into `servers` for a key; memjs' default is `hash % servers`, which moves most keys on resize. */
+      getServer(key: string): number;
+      /** Binary-protocol incr: a missing key is created with `initial` (and `expires`, seconds). */
+      increment(
+        key: string,
+        amount: number,
+        options: { initial: number; expires: number },
+      ): Promise<{ success: boolean; value: number | null }>;
+      /** Stores only when the key is absent: `false` when it exists. */
+      add(key: string, value: string, options: { expires: number }): Promise<boolean>;
+      get(key: string): Promise<{ value: Buffer | null }>;
+      close(): void;
+    }
+    type ClientOptions = Record<string, unknown>;
+    const Server: new (host: string, port: number, username: undefined, password: undefined, options: object) => Server;
+    const Utils: {
+      makeRequestBuffer(opcode: number, key: string, extras: string, value: string, opaque: number): Buffer;
+    };
+  }
+  export default memjs;
+}

@@ -24,9 +24,15 @@ export function readCacheConfig(env: Env = process.env) {
     store: oneOf(env, 'CACHE_STORE', CACHE_STORES, 'memory'),
     ttlSeconds: int(env, 'CACHE_TTL_SECONDS', { default: 3600, min: 1, max: YEAR_SECONDS }),
     staleSeconds: int(env, 'CACHE_STALE_SECONDS', { default: DAY_SECONDS, min: 0, max: YEAR_SECONDS }),
+    /** 5xx, 429, timeouts, resets, refused connections: the upstream may be back in a moment. */
+    transientErrorTtlSeconds: int(env, 'CACHE_TRANSIENT_ERROR_TTL_SECONDS', { default: 15, min: 0, max: DAY_SECONDS }),
+    /** 404, 410 and other 4xx, too large, TLS and decoding failures, bad redirects: answers that last. */
     errorTtlSeconds: int(env, 'CACHE_ERROR_TTL_SECONDS', { default: 60, min: 0, max: DAY_SECONDS }),
+    /** Block pages, and redirects to a blocked destination. */
     blockedTtlSeconds: int(env, 'CACHE_BLOCKED_TTL_SECONDS', { default: 300, min: 0, max: DAY_SECONDS }),
     memoryMaxItems: int(env, 'CACHE_MEMORY_MAX_ITEMS', { default: 10_000, min: 1, max: 16_777_216 }),
+    /** Approximate bytes the in-process store may take, in MiB: the memory store, or the L1 in front of memcached. */
+    memoryMaxMb: int(env, 'CACHE_MEMORY_MAX_MB', { default: 128, min: 1, max: 65_536 }),
     /** Entries of the in-process L1 in front of memcached; 0 turns the L1 off (every read goes to memcached). */
     l1MaxItems: int(env, 'CACHE_L1_MAX_ITEMS', { default: 10_000, min: 0, max: 16_777_216 }),
     /**
@@ -43,6 +49,11 @@ export function readCacheConfig(env: Env = process.env) {
       test: (item) => isHostPort(item) && !item.startsWith('['),
       allowed: 'comma-separated host:port pairs (host name or IPv4)',
     }),
+    /**
+     * How often the names in MEMCACHED_SERVERS are resolved again (a Kubernetes headless Service lists one address
+     * per pod), so that scaling memcached needs no restart; 0 resolves them once, at start.
+     */
+    memcachedResolveSeconds: int(env, 'MEMCACHED_RESOLVE_SECONDS', { default: 30, min: 0, max: DAY_SECONDS }),
     keyPrefix: keyPrefix(env),
   };
 }

@@ -8,8 +8,10 @@ export const MEMCACHED_BIN = process.env.MEMCACHED_BIN ?? '/usr/bin/memcached';
 
 /** A memcached process started for a test. */
 export interface MemcachedProcess {
+  /** The loopback address it listens on (127.0.0.1 unless asked for another). */
+  host: string;
   port: number;
-  /** `127.0.0.1:PORT`, as MEMCACHED_SERVERS lists it. */
+  /** `HOST:PORT`, as MEMCACHED_SERVERS lists it. */
   address: string;
   pid: number;
   /**
@@ -31,9 +33,9 @@ function assertInstalled(): void {
   }
 }
 
-async function acceptsConnections(port: number): Promise<boolean> {
+async function acceptsConnections(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -47,9 +49,9 @@ function exitOf(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function startOnce(port: number, timeoutMs: number): Promise<MemcachedProcess | undefined> {
+async function startOnce(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<MemcachedProcess | undefined> {
   // -U 0: no UDP listener; -u root is required when the tests run as root and ignored otherwise.
-  const child = spawn(MEMCACHED_BIN, ['-u', 'root', '-l', '127.0.0.1', '-p', String(port), '-U', '0', '-m', '64'], {
+  const child = spawn(MEMCACHED_BIN, ['-u', 'root', '-l', host, '-p', String(port), '-U', '0', '-m', '64'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -57,11 +59,12 @@ async function startOnce(port: number, timeoutMs: number): Promise<MemcachedProc
   const exited = exitOf(child);
   const deadline = Date.now() + timeoutMs;
   while (child.exitCode === null && child.signalCode === null) {
-    if (await acceptsConnections(port)) {
+    if (await acceptsConnections(host, port)) {
       const pid = child.pid ?? 0;
       return {
+        host,
         port,
-        address: `127.0.0.1:${port}`,
+        address: `${host}:${port}`,
         pid,
         stop: async (signal = 'SIGKILL') => {
           if (child.exitCode === null && child.signalCode === null) process.kill(pid, signal);
@@ -90,12 +93,23 @@ export async function startMemcached(timeoutMs = 5000): Promise<MemcachedProcess
   throw new Error('memcached exited at start three times (ports taken?)');
 }
 
+/**
+ * Starts memcached on a given loopback address and port (to bring back one that was stopped, or to run several on
+ * one port at 127.0.0.x, as the pods behind one DNS name).
+ */
+export async function startMemcachedAt(host: string, port: number, timeoutMs = 5000): Promise<MemcachedProcess> {
+  assertInstalled();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const started = await startOnce(port, timeoutMs, host);
+    if (started) return started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`memcached could not listen on ${host}:${port}`);
+}
+
 /** Starts memcached again on the port of one that was stopped: the same server coming back. */
 export async function restartMemcached(stopped: MemcachedProcess, timeoutMs = 5000): Promise<MemcachedProcess> {
-  assertInstalled();
-  const started = await startOnce(stopped.port, timeoutMs);
-  if (started === undefined) throw new Error(`memcached did not start again on port ${stopped.port}`);
-  return started;
+  return startMemcachedAt(stopped.host, stopped.port, timeoutMs);
 }
 
 /** Starts `count` memcached processes. */
