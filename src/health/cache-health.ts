@@ -6,6 +6,7 @@ import { cacheConfig } from '../config/cache.config.js';
 import { cacheStoreUp } from './health.metrics.js';
 import { HEALTH_TUNING, type HealthTuning } from './health.tuning.js';
 import { probeMemcached } from './memcached-probe.js';
+import { CacheTiers } from '../cache/cache-tiers.js';
 
 /** `up`: every server answers; `degraded`: some do; `down`: none does. */
 export type CacheStatus = 'up' | 'degraded' | 'down';
@@ -52,6 +53,7 @@ export class CacheHealth implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(cacheConfig.KEY) private readonly cfg: ConfigType<typeof cacheConfig>,
     @Inject(HEALTH_TUNING) private readonly tuning: HealthTuning,
+    private readonly tiers: CacheTiers,
   ) {}
 
   onModuleInit(): void {
@@ -101,11 +103,14 @@ export class CacheHealth implements OnModuleInit, OnModuleDestroy {
       case 'file':
         return [[LOCAL, await writable(this.cfg.fileDir)]];
       case 'memcached':
+        // The servers in use: a DNS name in MEMCACHED_SERVERS stands for every address it resolves to.
         return Promise.all(
-          this.cfg.memcachedServers.map(async (server): Promise<[string, boolean]> => [
-            server,
-            await probeMemcached(server, this.tuning.cacheProbeTimeoutMs),
-          ]),
+          (this.tiers.memcached?.servers ?? this.cfg.memcachedServers).map(
+            async (server): Promise<[string, boolean]> => [
+              server,
+              await probeMemcached(server, this.tuning.cacheProbeTimeoutMs),
+            ],
+          ),
         );
       default: {
         const unknown: never = store;

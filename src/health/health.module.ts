@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
+import { CacheTiersModule } from '../cache/cache.module.js';
 import { cacheConfig } from '../config/cache.config.js';
 import { healthConfig } from '../config/health.config.js';
 import { ParsingModule } from '../parsing/parsing.module.js';
@@ -16,6 +17,7 @@ import { DEFAULT_HEALTH_TUNING, HEALTH_TUNING } from './health.tuning.js';
     ConfigModule.forFeature(healthConfig),
     ConfigModule.forFeature(cacheConfig),
     ParsingModule,
+    CacheTiersModule,
   ],
   controllers: [HealthController],
   providers: [{ provide: HEALTH_TUNING, useValue: DEFAULT_HEALTH_TUNING }, EventLoopDelayMonitor, CacheHealth],
