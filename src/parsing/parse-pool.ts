@@ -54,6 +54,8 @@ export interface ParsePoolStats {
   bytesInFlight: number;
 }
 
+/** How much lower than the event loop's the parse threads' CPU priority is (a nice value, 0 to 19). */
+export const PARSE_THREAD_NICENESS = 10;
 /** Seconds a client is told to wait when the pool sheds a page. */
 const RETRY_AFTER_SECONDS = 1;
 /** What an admitted page holds of the budget until its size is known: about a typical page. */
@@ -111,6 +113,9 @@ export class ParsePool extends PageParser {
       minThreads: options.threads,
       maxThreads: options.threads,
       idleTimeout: 60_000,
+      // A lower CPU priority for the parse threads (nice(2), through piscina's optional @napi-rs/nice): with as many
+      // threads as cores, the event loop still gets a core at once when a request comes in.
+      niceIncrement: PARSE_THREAD_NICENESS,
     });
     this.pool.on('message', (message: unknown) => {
       const id = (message as Record<string, unknown> | null)?.[PARSE_STARTED];
