@@ -209,6 +209,20 @@ describe('SafeFetcher per-origin limits', () => {
       expect(upstream.arrivals).toHaveLength(2);
     });
 
+    it("stops waiting for the next window when the caller's signal aborts", async () => {
+      const budgeted = fetcher({ perHostConcurrency: 4, perOriginPerSecond: 1 });
+      await earlyInASecond();
+      await budgeted.fetch(upstream.url('/first'));
+      const controller = new AbortController();
+      const waiting = budgeted.fetch(upstream.url('/second'), { signal: controller.signal });
+      const reason = new Error('the client went away');
+      controller.abort(reason);
+      await expect(waiting).rejects.toBe(reason);
+      // The next window opens for the next fetch; the abandoned one never goes out.
+      await expect(budgeted.fetch(upstream.url('/third'))).resolves.toMatchObject({ status: 200 });
+      expect([upstream.hitsOf('/second'), upstream.hitsOf('/third')]).toEqual([0, 1]);
+    });
+
     it('counts every redirect hop, and says the upstream was reached when a later hop is shed', async () => {
       const budgeted = fetcher({ perHostConcurrency: 4, perOriginPerSecond: 1, queueTimeoutMs: 100 });
       await earlyInASecond();

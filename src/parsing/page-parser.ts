@@ -45,7 +45,8 @@ export class InlinePageParser extends PageParser {
     return {
       reserve: () => undefined,
       parse: (page, url, options) => {
-        options?.signal?.throwIfAborted();
+        const signal = options?.signal;
+        if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
         return Promise.resolve(parsePage({ ...page, url }));
       },
       release: () => undefined,
