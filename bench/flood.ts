@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { numberFlag, readFlags } from './support/args.js';
 import { keepAliveAgent, timedGet, type TimedResponse } from './support/http-client.js';
+import { probeLatencies } from './support/probe.js';
 import { startService, withCleanup, type ServiceProcess } from './support/service.js';
 import { writeSummary, type BenchRatio } from './support/summary.js';
 import { fixed, printTable, quantile } from './support/table.js';
@@ -89,22 +90,6 @@ function memoryOf(pid: number): { rssMb: number; hwmMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
-}
-
-/** Sends `GET /test` every `intervalMs` (sequentially, one connection) until `until`; returns the latencies. */
-async function probe(service: ServiceProcess, until: number): Promise<number[]> {
-  const agent = keepAliveAgent(1);
-  const latencies: number[] = [];
-  try {
-    while (performance.now() < until) {
-      const response = await timedGet(`${service.origin}/test`, { agent, timeoutMs: REQUEST_TIMEOUT_MS });
-      latencies.push(response.ms);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - response.ms)));
-    }
-  } finally {
-    agent.destroy();
-  }
-  return latencies;
 }
 
 interface Outcomes {
@@ -191,10 +176,11 @@ async function runLevel(concurrency: number, ports: readonly number[]): Promise<
       sampledPeakMb = Math.max(sampledPeakMb, memoryOf(service.pid).rssMb);
     }, 100);
     const until = performance.now() + durationMs;
-    const [probes, outcomes] = await Promise.all([probe(service, until), flood(service, ports, concurrency, until)]);
+    const probes = probeLatencies(`${service.origin}/test`, { intervalMs, until, timeoutMs: REQUEST_TIMEOUT_MS });
+    const [latencies, outcomes] = await Promise.all([probes, flood(service, ports, concurrency, until)]);
     clearInterval(sampler);
     const { hwmMb } = memoryOf(service.pid);
-    return { concurrency, outcomes, probes, hwmMb, sampledPeakMb, startMb };
+    return { concurrency, outcomes, probes: latencies, hwmMb, sampledPeakMb, startMb };
   } finally {
     await service.stop();
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import { FixedWindowCounts } from '../common/concurrency/fixed-window-counts.js';
 
 /**
  * Where the per-origin fetch budget is counted: one counter per origin per one-second window. A port (abstract
@@ -18,7 +19,6 @@ export abstract class OriginBudget {
 
 /** Origins tracked per window in memory at most; beyond it they share one counter (the budget still holds). */
 export const MEMORY_MAX_ORIGINS = 100_000;
-const OVERFLOW_KEY = '\u0000overflow';
 
 /**
  * Counters in this process: each process (worker or replica) allows the budget on its own. Bounded: only the current
@@ -26,19 +26,11 @@ const OVERFLOW_KEY = '\u0000overflow';
  */
 export class MemoryOriginBudget extends OriginBudget {
   readonly name = 'memory';
-  private window = -1;
-  private counts = new Map<string, number>();
+  private readonly counts = new FixedWindowCounts(MEMORY_MAX_ORIGINS);
 
   // eslint-disable-next-line @typescript-eslint/require-await -- the port is async for the shared store
   async count(origin: string, second: number): Promise<number> {
-    if (second !== this.window) {
-      this.window = second;
-      this.counts = new Map();
-    }
-    const slot = this.counts.has(origin) || this.counts.size < MEMORY_MAX_ORIGINS ? origin : OVERFLOW_KEY;
-    const count = (this.counts.get(slot) ?? 0) + 1;
-    this.counts.set(slot, count);
-    return count;
+    return this.counts.hit(origin, second);
   }
 }
 

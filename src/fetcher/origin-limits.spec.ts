@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CountingUpstream, earlyInASecond, until } from '../../test/support/counting-upstream.js';
+import { domainFailure } from '../../test/support/domain-failure.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { HostResolver } from './host-resolver.js';
 import { MemoryOriginBudget, SharedOriginBudget, type SharedCounters } from './origin-budget.js';
@@ -32,16 +33,6 @@ function upstreamRoutes(held: () => Promise<void>) {
       res.end(Buffer.alloc(4 * 1024 * 1024, 'a'));
     } else answer();
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the fetch to fail');
 }
 
 describe('SafeFetcher per-origin limits', () => {
@@ -150,7 +141,7 @@ describe('SafeFetcher per-origin limits', () => {
       const single = fetcher({ perHostConcurrency: 1, queueTimeoutMs: 200 });
       const holding = single.fetch(upstream.url('/hold'));
       await until(() => upstream.hitsOf('/hold') === 1);
-      const shed = await failure(single.fetch(upstream.url('/queued')));
+      const shed = await domainFailure(single.fetch(upstream.url('/queued')));
       expect(shed).toMatchObject({
         code: 'OVERLOADED',
         message: `127.0.0.1:${upstream.port} is busy: none of its connections became free within 200 ms`,
@@ -226,7 +217,7 @@ describe('SafeFetcher per-origin limits', () => {
     it('counts every redirect hop, and says the upstream was reached when a later hop is shed', async () => {
       const budgeted = fetcher({ perHostConcurrency: 4, perOriginPerSecond: 1, queueTimeoutMs: 100 });
       await earlyInASecond();
-      const shed = await failure(budgeted.fetch(upstream.url('/redirect-me')));
+      const shed = await domainFailure(budgeted.fetch(upstream.url('/redirect-me')));
       expect(shed).toMatchObject({ code: 'OVERLOADED', details: { cause: 'origin_budget', reachedUpstream: true } });
       expect(upstream.hitsOf('/redirect-me')).toBe(1);
       expect(upstream.hitsOf('/page')).toBe(0);
@@ -261,7 +252,7 @@ describe('SafeFetcher per-origin limits', () => {
       const client = fetcher();
       const refusal = new DomainError('OVERLOADED', 'no room for this page');
       const announced: number[] = [];
-      const refused = await failure(
+      const refused = await domainFailure(
         client.fetch(upstream.url('/big'), {
           admitBytes: (bytes) => {
             announced.push(bytes);

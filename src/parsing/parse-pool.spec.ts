@@ -1,20 +1,10 @@
-import { DomainError } from '../common/errors/domain-error.js';
+import { domainFailure } from '../../test/support/domain-failure.js';
 import { extract } from '../extraction/extract.js';
 import { ADMISSION_BYTES, ParsePool } from './parse-pool.js';
 import type { ParseTicket } from './page-parser.js';
 
 const SCRIPTED = new URL('../../test/fixtures/workers/scripted.worker.mjs', import.meta.url).href;
 const MIB = 1024 * 1024;
-
-async function failure(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function thrown(work: () => unknown): unknown {
   try {
@@ -81,7 +71,7 @@ describe('ParsePool', () => {
     const busy = pool({ queueMax: 1 });
     const running = parse(busy, 'busy:300');
     const queued = parse(busy, 'busy:1');
-    const refused = await failure(parse(busy, 'third'));
+    const refused = await domainFailure(parse(busy, 'third'));
     expect(refused).toMatchObject({
       code: 'OVERLOADED',
       message: 'Too many pages are waiting to be parsed; try again shortly',
@@ -162,7 +152,7 @@ describe('ParsePool', () => {
 
   it('fails only the page whose worker crashed and replaces the worker', async () => {
     const crashy = pool();
-    const crashed = await failure(parse(crashy, 'crash'));
+    const crashed = await domainFailure(parse(crashy, 'crash'));
     expect(crashed).toMatchObject({ code: 'UPSTREAM_ERROR', details: { cause: 'parse_failed' } });
     await expect(parse(crashy, 'next')).resolves.toEqual(scripted('next'));
     expect(crashy.threads).toBe(1);
