@@ -15,7 +15,7 @@
  * Targets: RSS peak <= 1 GB, every shed request a 503 with Retry-After, `/test` p99 <= 100 ms.
  *
  * Flags: --duration S (20 per level) --levels 16,64,300 --origins N (32) --size BYTES (5000000) --interval MS (20)
- *        --json FILE (also write the summary as JSON, for `npm run bench`)
+ *        --json FILE (also write the summary as JSON, for `npm run bench`) --cpu-prof DIR (profile the service)
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -31,8 +31,9 @@ import { fixed, printTable, quantile } from './support/table.js';
 
 const USAGE =
   'tsx bench/flood.ts [--duration 20] [--levels 16,64,300] [--origins 32] [--size 5000000] [--interval 20] ' +
-  '[--json FILE]';
-const flags = readFlags(['duration', 'levels', 'origins', 'size', 'interval', 'json'], USAGE);
+  '[--json FILE] [--cpu-prof DIR]';
+const flags = readFlags(['duration', 'levels', 'origins', 'size', 'interval', 'json', 'cpu-prof'], USAGE);
+const nodeArgs = flags['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${flags['cpu-prof']}`];
 const durationMs = numberFlag(flags, 'duration', 20) * 1000;
 const originCount = numberFlag(flags, 'origins', 32);
 const pageBytes = numberFlag(flags, 'size', 5_000_000);
@@ -107,9 +108,11 @@ function count<K>(map: Map<K, number>, key: K): void {
 
 function problemCode(response: TimedResponse): string {
   try {
-    const body = JSON.parse(response.body) as { code?: unknown; cause?: unknown };
+    const body = JSON.parse(response.body) as { code?: unknown; cause?: unknown; reachedUpstream?: unknown };
     const cause = typeof body.cause === 'string' ? `/${body.cause}` : '';
-    return `${String(body.code)}${cause}`;
+    // Shed before any request for it was sent (so before any byte of it was downloaded).
+    const unsent = body.reachedUpstream === false ? ' (unsent)' : '';
+    return `${String(body.code)}${cause}${unsent}`;
   } catch {
     return `(not problem+json: ${response.status})`;
   }
@@ -162,13 +165,17 @@ interface LevelResult {
 
 async function runLevel(concurrency: number, ports: readonly number[]): Promise<LevelResult> {
   const allowed = ports.map((port) => `127.0.0.1:${port}`).join(',');
-  const service = await startService(`flood x${concurrency}`, {
-    FETCH_ALLOW_PRIVATE: allowed,
-    FETCH_ALLOWED_PORTS: ports.join(','),
-    CACHE_STORE: 'memory',
-    API_KEYS: `${API_KEY}:client`,
-    RATE_LIMIT_PER_MINUTE: RATE_LIMIT,
-  });
+  const service = await startService(
+    `flood x${concurrency}`,
+    {
+      FETCH_ALLOW_PRIVATE: allowed,
+      FETCH_ALLOWED_PORTS: ports.join(','),
+      CACHE_STORE: 'memory',
+      API_KEYS: `${API_KEY}:client`,
+      RATE_LIMIT_PER_MINUTE: RATE_LIMIT,
+    },
+    { nodeArgs },
+  );
   try {
     const startMb = memoryOf(service.pid).rssMb;
     let sampledPeakMb = startMb;

@@ -64,7 +64,7 @@ describe('ParsePool', () => {
     expect(metadata.title).toBe('Caf\u00e9');
     // The ArrayBuffer was moved to the worker, not copied: the caller's view of it is empty now.
     expect(bytes.byteLength).toBe(0);
-    expect(real.stats()).toEqual({ threads: 1, running: 0, queued: 0, bytesInFlight: 0 });
+    expect(real.stats()).toMatchObject({ threads: 1, running: 0, queued: 0, bytesInFlight: 0 });
   });
 
   it('answers OVERLOADED with Retry-After once the queue is full, and still finishes the queued pages', async () => {
@@ -119,8 +119,40 @@ describe('ParsePool', () => {
       holder.release();
       expect(budgeted.stats().bytesInFlight).toBe(0);
       const next: ParseTicket = budgeted.admit();
-      expect(budgeted.stats().bytesInFlight).toBe(ADMISSION_BYTES);
+      // The next page is taken to be a little more like the 1 MiB one just seen.
+      expect(budgeted.stats().bytesInFlight).toBe((3 * ADMISSION_BYTES + MIB) / 4);
       next.release();
+    });
+
+    it('admits fewer pages at once after large ones, refusing the rest before any request is sent', () => {
+      const budgeted = pool({ maxBytesInFlight: 8 * MIB });
+      const admissible = (): number => {
+        const admitted: ParseTicket[] = [];
+        const refusal = thrown(() => {
+          for (;;) admitted.push(budgeted.admit());
+        });
+        expect(refusal).toMatchObject({ code: 'OVERLOADED', details: { reachedUpstream: false } });
+        for (const ticket of admitted) ticket.release();
+        return admitted.length;
+      };
+      // Sizes unknown yet: a page is taken to be a typical one.
+      expect(budgeted.stats().admissionBytes).toBe(ADMISSION_BYTES);
+      expect(admissible()).toBe((8 * MIB) / ADMISSION_BYTES);
+      for (let i = 0; i < 12; i++) {
+        const ticket = budgeted.admit();
+        ticket.reserve(4 * MIB);
+        ticket.release();
+      }
+      expect(budgeted.stats().admissionBytes).toBeGreaterThan(3 * MIB);
+      expect(admissible()).toBe(2);
+      // And back down once pages are small again.
+      for (let i = 0; i < 40; i++) {
+        const ticket = budgeted.admit();
+        ticket.reserve(64 * 1024);
+        ticket.release();
+      }
+      expect(budgeted.stats().admissionBytes).toBeLessThan(ADMISSION_BYTES);
+      expect(budgeted.stats().bytesInFlight).toBe(0);
     });
 
     it('holds the bytes of queued and parsing pages until their parse ends', async () => {

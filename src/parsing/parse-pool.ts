@@ -52,14 +52,20 @@ export interface ParsePoolStats {
   queued: number;
   /** Bytes held in the budget by admitted pages. */
   bytesInFlight: number;
+  /** What a newly admitted page holds until its size is known: the running estimate of a page's size. */
+  admissionBytes: number;
 }
 
 /** How much lower than the event loop's the parse threads' CPU priority is (a nice value, 0 to 19). */
 export const PARSE_THREAD_NICENESS = 10;
 /** Seconds a client is told to wait when the pool sheds a page. */
 const RETRY_AFTER_SECONDS = 1;
-/** What an admitted page holds of the budget until its size is known: about a typical page. */
+/** What an admitted page holds of the budget until its size is known, before any page was seen: a typical page. */
 export const ADMISSION_BYTES = 256 * 1024;
+/** The least an admitted page holds, however small the recent pages were. */
+const MIN_ADMISSION_BYTES = 16 * 1024;
+/** Weight of the latest page in the running estimate of a page's size. */
+const ESTIMATE_WEIGHT = 0.25;
 /**
  * The longest wait for a thread to start a page handed to it (a terminated thread being replaced) before the page
  * fails as timed out: a last resort, so that no page waits forever for a thread that never comes up.
@@ -103,6 +109,7 @@ export class ParsePool extends PageParser {
   private readonly started = new Map<number, () => void>();
   private running = 0;
   private bytesInFlight = 0;
+  private admissionBytes = ADMISSION_BYTES;
   private nextId = 1;
   private closed = false;
 
@@ -138,16 +145,25 @@ export class ParsePool extends PageParser {
       running: this.running,
       queued: this.waiting.length,
       bytesInFlight: this.bytesInFlight,
+      admissionBytes: Math.round(this.admissionBytes),
     };
   }
 
+  /**
+   * Admits a page while the budget has room for one of the size pages have had lately (a running estimate), so that
+   * under a flood of large pages those beyond the budget are refused before any request is sent for them, not after
+   * their headers.
+   */
   admit(): ParseTicket {
     if (this.closed) throw this.shuttingDown();
     const { maxBytesInFlight } = this.options;
-    if (this.bytesInFlight > 0 && this.bytesInFlight + ADMISSION_BYTES > maxBytesInFlight) {
+    const estimate = Math.round(this.admissionBytes);
+    if (this.bytesInFlight > 0 && this.bytesInFlight + estimate > maxBytesInFlight) {
       throw this.overloaded('parse_budget', { reachedUpstream: false });
     }
     let held = 0;
+    /** The size the page announced (its Content-Length, its bytes so far, its body), once it did. */
+    let announced = 0;
     let released = false;
     const hold = (bytes: number, force: boolean): void => {
       if (released) return;
@@ -159,19 +175,31 @@ export class ParsePool extends PageParser {
       this.bytesInFlight += growth;
       held = bytes;
     };
-    hold(ADMISSION_BYTES, true);
+    const announce = (bytes: number, force: boolean): void => {
+      announced = Math.max(announced, bytes);
+      hold(bytes, force);
+    };
+    hold(estimate, true);
     return {
-      reserve: (bytes) => hold(bytes, false),
+      reserve: (bytes) => announce(bytes, false),
       parse: (page, url, options) => {
         // The page is downloaded by now: it is held at its real size, whatever the budget says.
-        hold(page.bytes.byteLength, true);
+        announce(page.bytes.byteLength, true);
         return this.submit(page, url, options);
       },
       release: () => {
+        if (released) return;
         hold(0, true);
         released = true;
+        if (announced > 0) this.learnPageSize(announced);
       },
     };
+  }
+
+  /** Moves the running estimate of a page's size towards a page just seen. */
+  private learnPageSize(bytes: number): void {
+    const next = this.admissionBytes + ESTIMATE_WEIGHT * (bytes - this.admissionBytes);
+    this.admissionBytes = Math.min(this.options.maxBytesInFlight, Math.max(MIN_ADMISSION_BYTES, next));
   }
 
   async close(): Promise<void> {
