@@ -16,6 +16,7 @@ import { numberFlag, readFlags } from './support/args.js';
 import { largestPages } from './support/corpus.js';
 import { FixtureUpstream } from './support/fixture.js';
 import { keepAliveAgent, timedGet } from './support/http-client.js';
+import { probeLatencies } from './support/probe.js';
 import { startService, withCleanup, type ServiceProcess } from './support/service.js';
 import { writeSummary, type BenchRatio } from './support/summary.js';
 import { median, printTable, quantile } from './support/table.js';
@@ -43,19 +44,8 @@ async function probePath(service: ServiceProcess): Promise<string> {
 }
 
 /** Sends a probe every `intervalMs` (sequentially, one connection) until `until`; returns the latencies. */
-async function probe(service: ServiceProcess, path: string, until: number): Promise<number[]> {
-  const agent = keepAliveAgent(1);
-  const latencies: number[] = [];
-  try {
-    while (performance.now() < until) {
-      const response = await timedGet(`${service.origin}${path}`, { agent, timeoutMs: REQUEST_TIMEOUT_MS });
-      latencies.push(response.ms);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - response.ms)));
-    }
-  } finally {
-    agent.destroy();
-  }
-  return latencies;
+function probe(service: ServiceProcess, path: string, until: number): Promise<number[]> {
+  return probeLatencies(`${service.origin}${path}`, { intervalMs, until, timeoutMs: REQUEST_TIMEOUT_MS });
 }
 
 interface LoadCounts {

@@ -8,8 +8,10 @@ describe('readConcurrencyConfig', () => {
       parseWorkers: availableParallelism(),
       parseQueueMax: 256,
       parseTimeoutMs: 2000,
+      parseMaxInflightMb: 64,
       batchMaxUrls: 50,
       batchConcurrency: 8,
+      batchTimeoutMs: 20_000,
     });
   });
 
@@ -29,6 +31,9 @@ describe('readConcurrencyConfig', () => {
     ['PARSE_WORKERS', '-2', 'auto or an integer from 0 to 64'],
     ['PARSE_TIMEOUT_MS', '5', 'an integer from 10 to 60000'],
     ['BATCH_MAX_URLS', '0', 'an integer from 1 to 1000'],
+    ['BATCH_TIMEOUT_MS', '20s', 'an integer from 100 to 600000'],
+    ['BATCH_TIMEOUT_MS', '99', 'an integer from 100 to 600000'],
+    ['PARSE_MAX_INFLIGHT_MB', '0', 'an integer from 1 to 65536'],
   ])('refuses %s=%s', (variable, value, allowed) => {
     expect(() => readConcurrencyConfig({ [variable]: value })).toThrow(
       `Invalid value for ${variable}: ${JSON.stringify(value)} (allowed: ${allowed})`,

@@ -22,8 +22,11 @@ export function readConcurrencyConfig(env: Env = process.env) {
     parseWorkers: countOrAuto(env, 'PARSE_WORKERS', 'auto', 64, 0),
     parseQueueMax: int(env, 'PARSE_QUEUE_MAX', { default: 256, min: 0, max: 100_000 }),
     parseTimeoutMs: int(env, 'PARSE_TIMEOUT_MS', { default: 2000, min: 10, max: 60_000 }),
+    /** Bytes of pages in flight (downloading for a parse, queued, parsing) before new pages are refused. */
+    parseMaxInflightMb: int(env, 'PARSE_MAX_INFLIGHT_MB', { default: 64, min: 1, max: 65_536 }),
     batchMaxUrls: int(env, 'BATCH_MAX_URLS', { default: 50, min: 1, max: 1000 }),
     batchConcurrency: int(env, 'BATCH_CONCURRENCY', { default: 8, min: 1, max: 256 }),
+    batchTimeoutMs: int(env, 'BATCH_TIMEOUT_MS', { default: 20_000, min: 100, max: 600_000 }),
   };
 }
 

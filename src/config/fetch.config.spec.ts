@@ -12,6 +12,8 @@ describe('readFetchConfig', () => {
       allowPrivate: [],
       allowedPorts: [80, 443, 8080, 8443],
       perHostConcurrency: 4,
+      perOriginPerSecond: 10,
+      queueTimeoutMs: 2000,
     });
     expect(DEFAULT_USER_AGENT).toMatch(/\(\+https:\/\//);
   });
@@ -26,6 +28,8 @@ describe('readFetchConfig', () => {
       FETCH_ALLOW_PRIVATE: ' wiki.intranet:443 , 127.0.0.1:8081,[::1]:9000',
       FETCH_ALLOWED_PORTS: '443, 8443',
       FETCH_PER_HOST_CONCURRENCY: '1',
+      FETCH_PER_ORIGIN_PER_SECOND: '0',
+      FETCH_QUEUE_TIMEOUT_MS: '250',
     };
     expect(readFetchConfig(env)).toEqual({
       timeoutMs: 1500,
@@ -36,6 +40,8 @@ describe('readFetchConfig', () => {
       allowPrivate: ['wiki.intranet:443', '127.0.0.1:8081', '[::1]:9000'],
       allowedPorts: [443, 8443],
       perHostConcurrency: 1,
+      perOriginPerSecond: 0,
+      queueTimeoutMs: 250,
     });
   });
 
@@ -46,6 +52,9 @@ describe('readFetchConfig', () => {
     ['FETCH_MAX_BYTES', '5MB', 'an integer from 1024 to 104857600'],
     ['FETCH_MAX_REDIRECTS', '21', 'an integer from 0 to 20'],
     ['FETCH_PER_HOST_CONCURRENCY', '0', 'an integer from 1 to 64'],
+    ['FETCH_PER_ORIGIN_PER_SECOND', '-1', 'an integer from 0 to 100000'],
+    ['FETCH_PER_ORIGIN_PER_SECOND', '10/s', 'an integer from 0 to 100000'],
+    ['FETCH_QUEUE_TIMEOUT_MS', '60001', 'an integer from 0 to 60000'],
   ])('refuses %s=%p naming what is allowed', (variable, value, allowed) => {
     expect(() => readFetchConfig({ [variable]: value })).toThrow(new ConfigError(variable, value, allowed));
   });

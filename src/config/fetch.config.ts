@@ -39,6 +39,9 @@ export function readFetchConfig(env: Env = process.env) {
       allowed: 'comma-separated ports from 1 to 65535',
     }).map(Number),
     perHostConcurrency: int(env, 'FETCH_PER_HOST_CONCURRENCY', { default: 4, min: 1, max: 64 }),
+    /** 0 turns the budget off. */
+    perOriginPerSecond: int(env, 'FETCH_PER_ORIGIN_PER_SECOND', { default: 10, min: 0, max: 100_000 }),
+    queueTimeoutMs: int(env, 'FETCH_QUEUE_TIMEOUT_MS', { default: 2000, min: 0, max: 60_000 }),
   };
 }
 

@@ -1,5 +1,4 @@
 import { extract } from './extract.js';
-import extractTask from './extract.worker.js';
 
 const URL_ = 'https://news.example.com/2024/03/story?id=1';
 
@@ -252,10 +251,6 @@ describe('extract', () => {
         icons: '/favicon.ico',
       },
     });
-  });
-
-  it('runs the same through the worker entry point', () => {
-    expect(extractTask({ html: ARTICLE, url: URL_ })).toEqual(extract(ARTICLE, URL_));
   });
 
   describe('on hostile pages', () => {

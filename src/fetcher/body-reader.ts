@@ -62,13 +62,14 @@ export function decodersFor(contentEncoding: string | undefined): Transform[] {
  * Reads `body` through its content decoders, counting decoded bytes, and stops as soon as the count passes `cap`:
  * the streams are destroyed there, so a compression bomb costs at most one decoder chunk past the cap and the socket
  * is closed instead of drained. Over the cap, `truncate` keeps the first `cap` bytes and `fail` throws
- * `UPSTREAM_TOO_LARGE`.
+ * `UPSTREAM_TOO_LARGE`. `onProgress` hears the decoded total after every chunk; what it throws ends the read.
  */
 export async function readCapped(
   body: Readable,
   contentEncoding: string | undefined,
   cap: number,
   overCap: OverCap,
+  onProgress?: (decodedBytes: number) => void,
 ): Promise<CappedBody> {
   let decoders: Transform[];
   try {
@@ -84,15 +85,23 @@ export async function readCapped(
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (size + chunk.length > cap) {
-      truncated = true;
-      chunks.push(chunk.subarray(0, cap - size));
-      size = cap;
-      break;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (size + chunk.length > cap) {
+        truncated = true;
+        chunks.push(chunk.subarray(0, cap - size));
+        size = cap;
+        break;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+      onProgress?.(size);
     }
-    chunks.push(chunk);
-    size += chunk.length;
+  } catch (error) {
+    // A decoder error, or the caller refusing more bytes: nothing more of this body is read.
+    discard(stream);
+    discard(body);
+    throw error;
   }
   if (truncated) {
     discard(stream);

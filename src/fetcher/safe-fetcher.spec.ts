@@ -384,6 +384,7 @@ describe('SafeFetcher', () => {
         status: 200,
         headers: expect.objectContaining({ 'content-type': 'text/html; charset=utf-8' }),
         contentType: 'text/html',
+        declaredCharset: 'utf-8',
         charset: 'utf-8',
         body: PAGE,
         bytes: PAGE.length,

@@ -6,12 +6,20 @@ import { FetcherModule } from '../fetcher/fetcher.module.js';
 import { OembedModule } from '../oembed/oembed.module.js';
 import { ParsingModule } from '../parsing/parsing.module.js';
 import { BatchService } from './batch.service.js';
+import { OriginBudgetModule } from './origin-budget.module.js';
 import { PreviewSerializerInterceptor } from './preview-serializer.interceptor.js';
 import { PreviewsController } from './previews.controller.js';
 import { PreviewsService } from './previews.service.js';
 
 @Module({
-  imports: [ConfigModule.forFeature(cacheConfig), CacheModule, FetcherModule, OembedModule, ParsingModule],
+  imports: [
+    ConfigModule.forFeature(cacheConfig),
+    CacheModule,
+    OriginBudgetModule,
+    FetcherModule,
+    OembedModule,
+    ParsingModule,
+  ],
   controllers: [PreviewsController],
   providers: [PreviewsService, BatchService, PreviewSerializerInterceptor],
   exports: [PreviewsService],

@@ -3,8 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { PreviewCache, type CacheState } from '../cache/preview-cache.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { BODY_PREFIX_CHARS, detectBlockPage, type BlockReason } from '../extraction/block-page.js';
+import type { Metadata } from '../extraction/extract.js';
 import { manifestIcons } from '../extraction/manifest.js';
 import type { IconInfo } from '../extraction/metadata.js';
+import { decodeText } from '../fetcher/charset.js';
 import { fetchManifest } from '../fetcher/manifest-fetch.js';
 import { SafeFetcher, type FetchResult } from '../fetcher/safe-fetcher.js';
 import { upstreamStatusError } from '../fetcher/upstream-errors.js';
@@ -43,6 +45,12 @@ export interface PreviewOptions {
 
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 
+/**
+ * Bytes of a page decoded on the main thread to tell a block page from the page: 4 bytes per character at most, so
+ * the text is longer than any length a block signature checks (64 Ki characters) whenever the page is.
+ */
+const BLOCK_CHECK_BYTES = 256 * 1024;
+
 const BLOCKED_DETAIL: Record<BlockReason, string> = {
   'bot-challenge': 'answered with a bot challenge instead of the page',
   consent: 'asks for consent to cookies before it shows the page',
@@ -61,7 +69,7 @@ function refusalOf(url: string, fetched: FetchResult): DomainError | undefined {
     requestedUrl: url,
     finalUrl: fetched.finalUrl,
     redirected: fetched.redirects.length > 0,
-    body: fetched.body,
+    body: fetched.raw === undefined ? fetched.body : decodedStart(fetched.raw, fetched),
   });
   const host = new URL(fetched.finalUrl).host;
   if (verdict !== undefined) {
@@ -70,6 +78,12 @@ function refusalOf(url: string, fetched: FetchResult): DomainError | undefined {
     });
   }
   return fetched.status >= 400 ? upstreamStatusError(host, fetched.status) : undefined;
+}
+
+/** The start of a page kept as bytes, decoded as the parse worker will decode the whole of it. */
+function decodedStart(raw: Buffer, fetched: FetchResult): string {
+  const start = raw.subarray(0, BLOCK_CHECK_BYTES);
+  return decodeText(start, fetched.declaredCharset, 'html', fetched.truncated || start.length < raw.length).text;
 }
 
 /** Normalizes a target URL into the form used for cache keys: no fragment, lower-case scheme and host. */
@@ -118,21 +132,40 @@ export class PreviewsService {
     return key;
   }
 
-  /** Builds a fresh preview, bypassing the cache. */
+  /**
+   * Builds a fresh preview, bypassing the cache. The parser's byte budget is asked first, before any request is
+   * sent, and again as the page's size becomes known: a page the parser cannot afford is not downloaded.
+   */
   @Timed()
   async build(url: string, signal?: AbortSignal): Promise<PreviewData> {
     const started = performance.now();
-    // Error answers are read a little, so that a challenge served with 403 or 503 is told apart from a plain error.
-    const fetched = await this.fetcher.fetch(url, { mode: 'html', signal, errorBodyBytes: BODY_PREFIX_CHARS });
-    const refusal = refusalOf(url, fetched);
-    if (refusal !== undefined) throw refusal;
-    // Without a Content-Type the fetcher reads the body as text, and pages are what such servers send.
-    if (fetched.contentType !== undefined && !HTML_TYPES.has(fetched.contentType)) {
-      return mediaPreview(url, fetched, { parse: 0, total: performance.now() - started });
+    const ticket = this.parser.admit();
+    let fetched: FetchResult;
+    let metadata: Metadata;
+    let parse: number;
+    try {
+      fetched = await this.fetcher.fetch(url, {
+        mode: 'html',
+        signal,
+        // Error answers are read a little, so that a challenge served with 403 or 503 is told apart from an error.
+        errorBodyBytes: BODY_PREFIX_CHARS,
+        // Pages travel to the parse worker as bytes: decoding them is its job, off the main thread.
+        keepBytes: true,
+        admitBytes: (bytes) => ticket.reserve(bytes),
+      });
+      const refusal = refusalOf(url, fetched);
+      if (refusal !== undefined) throw refusal;
+      // Without a Content-Type the fetcher reads the body as text, and pages are what such servers send.
+      if (fetched.raw === undefined || (fetched.contentType !== undefined && !HTML_TYPES.has(fetched.contentType))) {
+        return mediaPreview(url, fetched, { parse: 0, total: performance.now() - started });
+      }
+      const parseStarted = performance.now();
+      const page = { bytes: fetched.raw, declaredCharset: fetched.declaredCharset, truncated: fetched.truncated };
+      metadata = await ticket.parse(page, fetched.finalUrl, { signal });
+      parse = performance.now() - parseStarted;
+    } finally {
+      ticket.release();
     }
-    const parseStarted = performance.now();
-    const metadata = await this.parser.parse(fetched.body, fetched.finalUrl);
-    const parse = performance.now() - parseStarted;
     const [oembed, icons] = await Promise.all([
       this.oembed.forPage(fetched.finalUrl, metadata.oembedLinks ?? [], { signal }),
       this.manifestIcons(metadata.manifestUrl, signal),

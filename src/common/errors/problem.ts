@@ -48,8 +48,20 @@ export class ProblemDto {
   })
   upstreamStatus?: number;
 
-  @ApiPropertyOptional({ description: 'What went wrong upstream (refused, reset, tls, dns, decode, status, ...)' })
+  @ApiPropertyOptional({
+    description:
+      'What went wrong upstream (refused, reset, tls, dns, decode, status, ...); for OVERLOADED what was full ' +
+      '(origin_queue, origin_budget, parse_queue, parse_budget)',
+  })
   cause?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'false when no request for the URL left the service (it was shed before): the answer says nothing about the ' +
+      'target',
+    example: false,
+  })
+  reachedUpstream?: boolean;
 
   @ApiPropertyOptional({
     description:

@@ -48,7 +48,12 @@ export class BatchErrorDto {
   @ApiPropertyOptional({ example: 404, description: 'For UPSTREAM_ERROR caused by the target answering 4xx/5xx' })
   upstreamStatus?: number;
 
-  @ApiPropertyOptional({ example: 'status', description: 'For UPSTREAM_ERROR: what went wrong upstream' })
+  @ApiPropertyOptional({
+    example: 'status',
+    description:
+      'For UPSTREAM_ERROR: what went wrong upstream; for OVERLOADED: what was full (origin_queue, origin_budget, ' +
+      'parse_queue, parse_budget); for UPSTREAM_TIMEOUT: deadline, connect, read, or batch_deadline',
+  })
   cause?: string;
 
   @ApiPropertyOptional({
@@ -57,6 +62,14 @@ export class BatchErrorDto {
     enum: ['bot-challenge', 'consent', 'login-wall', 'forbidden'],
   })
   reason?: string;
+
+  @ApiPropertyOptional({
+    example: false,
+    description:
+      'false when no request for this URL left the service (it was shed, or still waiting at the batch deadline): ' +
+      'nothing is known of the target',
+  })
+  reachedUpstream?: boolean;
 }
 
 export class BatchItemDto {
