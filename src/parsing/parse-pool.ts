@@ -10,6 +10,15 @@ import { PageParser, type ParseOptions, type ParseTicket } from './page-parser.j
 import { PARSE_STARTED, type PageBytes, type ParseTask } from './parse.worker.js';
 import { unwatchParsePool, watchParsePool } from './parsing.metrics.js';
 
+const NO_REQUIRE_ESM = '--no-experimental-require-module';
+
+/** The parse threads' flags: the process's own, with require(esm) off where this Node knows the flag. */
+function workerExecArgv(): string[] {
+  return process.allowedNodeEnvironmentFlags.has(NO_REQUIRE_ESM)
+    ? [...process.execArgv, NO_REQUIRE_ESM]
+    : process.execArgv;
+}
+
 /**
  * The compiled worker entry. Node cannot load TypeScript in a worker thread, so code running from `src/` (tests)
  * uses the built file in `dist/`.
@@ -124,6 +133,10 @@ export class ParsePool extends PageParser {
       // A lower CPU priority for the parse threads (nice(2), through piscina's optional @napi-rs/nice): with as many
       // threads as cores, the event loop still gets a core at once when a request comes in.
       niceIncrement: PARSE_THREAD_NICENESS,
+      // piscina first tries require() on the worker file and only then import(). On Node 20, require() of an ES
+      // module now and then aborts the whole process (an assertion in CreateRequiredModuleFacade): with require(esm)
+      // off in the worker, require() fails cleanly and piscina imports the module.
+      execArgv: workerExecArgv(),
     });
     this.pool.on('message', (message: unknown) => {
       const id = (message as Record<string, unknown> | null)?.[PARSE_STARTED];
