@@ -37,8 +37,9 @@ async function send(origin: string, path: string, method = 'GET'): Promise<Answe
 }
 
 /**
- * The service as the fleet runs it: memcached shared, auth off with admin actions open, no rate limit; resolves
- * once every worker listens.
+ * The service as the fleet runs it: memcached shared, auth off with admin actions open, no rate limit and no
+ * per-origin budget (every test URL is on the one fixture origin, and what is counted here is fetches per URL);
+ * resolves once every worker listens.
  */
 async function startFleetMember(
   memcached: MemcachedProcess,
@@ -50,6 +51,7 @@ async function startFleetMember(
     MEMCACHED_SERVERS: memcached.address,
     FETCH_ALLOW_PRIVATE: fixture.hostPort,
     RATE_LIMIT_PER_MINUTE: '0',
+    FETCH_PER_ORIGIN_PER_SECOND: '0',
     ADMIN_OPEN: 'true',
     ...env,
   });

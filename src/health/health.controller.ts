@@ -117,8 +117,9 @@ export class HealthController {
     const session = this.indicators.check('parsePool');
     // PARSE_WORKERS=0 parses on the main thread: there is no pool to lose.
     if (!(this.parser instanceof ParsePool)) return session.up({ threads: 0, inline: true });
-    const load = this.parser.stats();
-    return load.threads > 0 ? session.up({ ...load }) : session.down({ ...load });
+    const { threads, running, queued } = this.parser.stats();
+    const load = { threads, running, queued };
+    return threads > 0 ? session.up(load) : session.down(load);
   }
 
   private eventLoopCheck(): HealthIndicatorResult<'eventLoop'> {
