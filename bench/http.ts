@@ -86,13 +86,13 @@ async function measure(origin: string, path: () => string): Promise<LoadFigures>
 }
 
 /** Previews every URL of the warm set once (cold), `concurrency` at a time; each must answer 200. */
-async function warm(service: ServiceProcess, paths: readonly string[], concurrency = 16): Promise<void> {
+async function warm(service: ServiceProcess, paths: readonly string[], concurrency = 16, fresh = false): Promise<void> {
   const agent = keepAliveAgent(concurrency);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < paths.length) {
       const path = paths[next++];
-      const answer = await timedGet(`${service.origin}${path}`, { agent, headers: AUTH });
+      const answer = await timedGet(`${service.origin}${path}`, { agent, headers: AUTH, close: fresh });
       if (answer.status !== 200) throw new Error(`${service.label}: warming ${path} answered ${answer.status}`);
     }
   };
@@ -101,15 +101,27 @@ async function warm(service: ServiceProcess, paths: readonly string[], concurren
 }
 
 /** Every one of `sample` random warm-set requests must be a cache HIT, else the bench would measure fetches. */
-async function checkWarm(service: ServiceProcess, pick: () => string, sample = 200): Promise<void> {
+async function isWarm(service: ServiceProcess, pick: () => string, sample = 200): Promise<boolean> {
   for (let i = 0; i < sample; i++) {
     const answer = await timedGet(`${service.origin}${pick()}`, { close: true, headers: AUTH });
-    if (answer.status !== 200 || answer.headers['x-cache'] !== 'HIT') {
-      throw new Error(
-        `${service.label}: a warm request answered ${answer.status} ${String(answer.headers['x-cache'])}`,
-      );
-    }
+    if (answer.status !== 200) throw new Error(`${service.label}: a warm request answered ${answer.status}`);
+    if (answer.headers['x-cache'] !== 'HIT') return false;
   }
+  return true;
+}
+
+/**
+ * Warms until a sample of random requests on fresh connections is all HITs. With WEB_CONCURRENCY=2 and the memory
+ * store each worker has its own cache, and the kernel picks the worker per connection: warming passes go out on
+ * fresh connections until both are warm.
+ */
+async function warmUntilHits(service: ServiceProcess, paths: readonly string[], pick: () => string): Promise<void> {
+  await warm(service, paths);
+  for (let pass = 0; pass < 8; pass++) {
+    if (await isWarm(service, pick)) return;
+    await warm(service, paths, 16, true);
+  }
+  throw new Error(`${service.label}: the preview route does not answer X-Cache: HIT after warming`);
 }
 
 interface Row {
@@ -189,8 +201,7 @@ await withCleanup(async (defer) => {
     const service = await startService(variant.label, variant.env, { nodeArgs, timeoutMs: 30_000 });
     try {
       process.stdout.write(`  ${variant.label}: warming ${urlCount} URLs...\n`);
-      await warm(service, paths);
-      await checkWarm(service, pick);
+      await warmUntilHits(service, paths, pick);
       const tests: LoadFigures[] = [];
       const hits: LoadFigures[] = [];
       let gets = 0;
@@ -211,6 +222,10 @@ await withCleanup(async (defer) => {
       rows.push(rowsOf(variant.label, 'GET /v1/previews (hit, random of warm set)', hits, memcachedReads));
       const perRound = hits.map((hit, i) => hit.requestsPerSecond / tests[i].requestsPerSecond);
       ratios.push({ label: variant.label, value: median(perRound), target: variant.target });
+      process.stdout.write(
+        `  ${variant.label}: GET /test ${fixed(median(tests.map((t) => t.requestsPerSecond)), 0)} req/s, hits ` +
+          `${fixed(median(hits.map((h) => h.requestsPerSecond)), 0)} req/s, ratio ${fixed(median(perRound), 2)}\n`,
+      );
     } finally {
       await service.stop();
     }
