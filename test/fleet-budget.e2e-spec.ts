@@ -74,6 +74,20 @@ describe('FETCH_PER_ORIGIN_PER_SECOND across processes sharing memcached (e2e, t
       ),
     );
 
+  /**
+   * What the upstream's clock shows of 24 fetches under one budget of PER_SECOND shared by two senders: they took at
+   * least 24 / PER_SECOND = 6 of the senders' one-second windows, where two budgets of their own would have taken 3.
+   * The windows are the senders' clocks and the arrivals the upstream's: a fetch allowed at the very end of a window
+   * (a sender busy between the burst and its count, as on a loaded CI machine) arrives in the next second, so one
+   * arrival second may hold a window's fetches and the late ones of the window before, and the first arrival may be
+   * a second after the first window. Six windows still put at least 4 whole seconds between the first arrival and
+   * the last; three windows would put at most 3.
+   */
+  const expectOneSharedBudget = (): void => {
+    expect(upstream.spanSeconds()).toBeGreaterThanOrEqual(24 / PER_SECOND - 2);
+    expect(upstream.peakPerSecond()).toBeLessThanOrEqual(2 * PER_SECOND);
+  };
+
   beforeAll(async () => {
     memcached = await startMemcached();
     upstream = await new CountingUpstream((_req, res) => {
@@ -97,9 +111,7 @@ describe('FETCH_PER_ORIGIN_PER_SECOND across processes sharing memcached (e2e, t
     const statuses = await burst(base, 24, 'cluster');
     expect(statuses).toEqual(Array.from({ length: 24 }, () => 200));
     expect(upstream.arrivals).toHaveLength(24);
-    // Per process, two workers would have sent up to twice the budget in a second.
-    expect(upstream.peakPerSecond()).toBeLessThanOrEqual(PER_SECOND);
-    expect(new Set(upstream.arrivals).size).toBeGreaterThanOrEqual(24 / PER_SECOND);
+    expectOneSharedBudget();
   }, 60_000);
 
   it('holds across two independent instances, and each still fetches while memcached is down', async () => {
@@ -108,8 +120,7 @@ describe('FETCH_PER_ORIGIN_PER_SECOND across processes sharing memcached (e2e, t
     const statuses = await Promise.all([burst(first.base, 12, 'a'), burst(second.base, 12, 'b')]);
     expect(statuses.flat()).toEqual(Array.from({ length: 24 }, () => 200));
     expect(upstream.arrivals).toHaveLength(24);
-    expect(upstream.peakPerSecond()).toBeLessThanOrEqual(PER_SECOND);
-    expect(new Set(upstream.arrivals).size).toBeGreaterThanOrEqual(24 / PER_SECOND);
+    expectOneSharedBudget();
 
     // Without the shared store each process counts on its own: still bounded, never refusing for the outage.
     await memcached.stop();
