@@ -26,6 +26,12 @@ const BENCH_DEFAULTS: Record<string, string> = {
   DOCS_ENABLED: 'false',
 };
 
+/**
+ * Every service started and not yet exited, whoever holds it (a `finally`, a deferred cleanup, or a start still
+ * waiting for `/test`): {@link withCleanup} stops what is left of them, so an interrupted bench leaves none behind.
+ */
+const running = new Set<ServiceProcess>();
+
 function exitOf(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
@@ -99,18 +105,21 @@ export async function startService(
     clearTimeout(timer);
   };
   const origin = `http://127.0.0.1:${port}`;
+  const service: ServiceProcess = { label, pid, port, origin, stop, stderr: () => stderr };
+  running.add(service);
+  void exited.then(() => running.delete(service));
   try {
     await waitUntilServing(origin, child, timeoutMs);
   } catch (error) {
     await stop(1000);
     throw new Error(`${label}: ${String(error)}\n${stderr}`, { cause: error });
   }
-  return { label, pid, port, origin, stop, stderr: () => stderr };
+  return service;
 }
 
 /**
- * Runs `body`, then stops every process in `cleanups` (last started first), also when `body` throws or the bench
- * is interrupted with Ctrl-C, so no service, memcached or fixture outlives the bench.
+ * Runs `body`, then stops every process in `cleanups` (last started first) and every service still running, also
+ * when `body` throws or the bench is interrupted with Ctrl-C, so no service, memcached or fixture outlives the bench.
  */
 export async function withCleanup<T>(body: (defer: (cleanup: () => Promise<void>) => void) => Promise<T>): Promise<T> {
   const cleanups: (() => Promise<void>)[] = [];
@@ -119,6 +128,7 @@ export async function withCleanup<T>(body: (defer: (cleanup: () => Promise<void>
       const cleanup = cleanups.pop();
       await cleanup?.().catch((error: unknown) => process.stderr.write(`cleanup failed: ${String(error)}\n`));
     }
+    await Promise.all([...running].map((service) => service.stop()));
   };
   const onSignal = (): void => {
     void runCleanups().finally(() => process.exit(130));
