@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { numberFlag, readFlags } from './support/args.js';
+import { BENCH_AUTH, DEPLOYMENT_ENV, DEPLOYMENT_NOTE } from './support/deployment.js';
 import { FixtureUpstream } from './support/fixture.js';
 import { startService, withCleanup, type ServiceProcess } from './support/service.js';
 import { writeSummary } from './support/summary.js';
@@ -50,6 +51,7 @@ async function postBatch(service: ServiceProcess, urls: string[], mode: 'json' |
   const response = await fetch(`${service.origin}/v1/previews/batch`, {
     method: 'POST',
     headers: {
+      ...BENCH_AUTH,
       'content-type': 'application/json',
       accept: mode === 'ndjson' ? 'application/x-ndjson' : 'application/json',
     },
@@ -92,6 +94,7 @@ await withCleanup(async (defer) => {
   defer(() => fixture.stop());
   const service = await startService('batch', {
     ...fixture.serviceEnv(),
+    ...DEPLOYMENT_ENV,
     CACHE_STORE: 'memory',
     BATCH_CONCURRENCY: String(concurrency),
     FETCH_PER_HOST_CONCURRENCY: String(perHost),
@@ -120,7 +123,7 @@ await withCleanup(async (defer) => {
 
   const setup =
     `${urlCount} cold URLs, upstream delay ${delayMs} ms, BATCH_CONCURRENCY=${concurrency}, ` +
-    `FETCH_PER_HOST_CONCURRENCY=${perHost}, ideal ceil(${urlCount}/${concurrency}) x ${delayMs} = ${idealMs} ms`;
+    `FETCH_PER_HOST_CONCURRENCY=${perHost}, ideal ceil(${urlCount}/${concurrency}) x ${delayMs} = ${idealMs} ms; ${DEPLOYMENT_NOTE}`;
   process.stdout.write(`bench:batch  ${setup}\n`);
   printTable(
     'Each run (ms)',

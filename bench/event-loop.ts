@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { numberFlag, readFlags } from './support/args.js';
 import { largestPages } from './support/corpus.js';
 import { FixtureUpstream } from './support/fixture.js';
+import { BENCH_AUTH, DEPLOYMENT_ENV, DEPLOYMENT_NOTE } from './support/deployment.js';
 import { keepAliveAgent, timedGet } from './support/http-client.js';
 import { probeLatencies } from './support/probe.js';
 import { startService, withCleanup, type ServiceProcess } from './support/service.js';
@@ -69,7 +70,7 @@ async function loadCold(service: ServiceProcess, fixture: FixtureUpstream, until
       let status: number;
       try {
         const url = `${service.origin}/v1/previews?url=${encodeURIComponent(target)}`;
-        status = (await timedGet(url, { agent, timeoutMs: REQUEST_TIMEOUT_MS })).status;
+        status = (await timedGet(url, { agent, headers: BENCH_AUTH, timeoutMs: REQUEST_TIMEOUT_MS })).status;
       } catch {
         status = 0;
       }
@@ -121,6 +122,7 @@ async function serviceEventLoopDelay(service: ServiceProcess): Promise<{ p99: nu
 async function runMode(label: string, parseWorkers: string, fixture: FixtureUpstream): Promise<ModeResult> {
   const service = await startService(label, {
     ...fixture.serviceEnv(),
+    ...DEPLOYMENT_ENV,
     CACHE_STORE: 'memory',
     PARSE_WORKERS: parseWorkers,
     // 16 concurrent previews of one origin: at the default of 4 per host the fetcher would throttle the load.
@@ -131,7 +133,7 @@ async function runMode(label: string, parseWorkers: string, fixture: FixtureUpst
     await Promise.all(
       pages.map((_, index) => {
         const target = fixture.url(`/p/${index}?u=warm-${randomUUID()}`);
-        return timedGet(`${service.origin}/v1/previews?url=${encodeURIComponent(target)}`);
+        return timedGet(`${service.origin}/v1/previews?url=${encodeURIComponent(target)}`, { headers: BENCH_AUTH });
       }),
     );
     const path = await probePath(service);
@@ -187,7 +189,7 @@ await withCleanup(async (defer) => {
     `${pages.length} largest corpus pages (${(totalBytes / pages.length / 1024).toFixed(0)} KiB average: ` +
     `${pages.map((page) => page.name).join(', ')}); ${concurrency} concurrent cold previews for ` +
     `${durationMs / 1000} s per mode${rounds > 1 ? ' x ' + String(rounds) + ' rounds' : ''}; ` +
-    `probe every ${intervalMs} ms`;
+    `probe every ${intervalMs} ms; ${DEPLOYMENT_NOTE}`;
   process.stdout.write(`bench:event-loop  ${setup}\n`);
   const results: ModeResult[] = [];
   for (let round = 0; round < rounds; round++) {

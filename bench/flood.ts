@@ -23,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { numberFlag, readFlags } from './support/args.js';
+import { BENCH_AUTH, DEPLOYMENT_ENV, DEPLOYMENT_NOTE } from './support/deployment.js';
 import { keepAliveAgent, timedGet, type TimedResponse } from './support/http-client.js';
 import { probeLatencies } from './support/probe.js';
 import { startService, withCleanup, type ServiceProcess } from './support/service.js';
@@ -44,10 +45,6 @@ const levels = (flags.levels ?? '16,64,300').split(',').map((level) => {
   return value;
 });
 
-const API_KEY = 'bench-client-key-5f0c2a9e71';
-const AUTH = { 'x-api-key': API_KEY };
-/** High enough that the limiter counts every request and refuses none. */
-const RATE_LIMIT = '1000000';
 /** A preview still unanswered this long after it was sent is counted as a transport failure (status 0). */
 const REQUEST_TIMEOUT_MS = 60_000;
 const TARGET_RSS_MB = 1024;
@@ -130,7 +127,7 @@ async function flood(service: ServiceProcess, ports: readonly number[], concurre
       const url = `${service.origin}/v1/previews?url=${encodeURIComponent(target)}`;
       let response: TimedResponse | undefined;
       try {
-        response = await timedGet(url, { agent, headers: AUTH, timeoutMs: REQUEST_TIMEOUT_MS });
+        response = await timedGet(url, { agent, headers: BENCH_AUTH, timeoutMs: REQUEST_TIMEOUT_MS });
       } catch {
         response = undefined;
       }
@@ -171,8 +168,7 @@ async function runLevel(concurrency: number, ports: readonly number[]): Promise<
       FETCH_ALLOW_PRIVATE: allowed,
       FETCH_ALLOWED_PORTS: ports.join(','),
       CACHE_STORE: 'memory',
-      API_KEYS: `${API_KEY}:client`,
-      RATE_LIMIT_PER_MINUTE: RATE_LIMIT,
+      ...DEPLOYMENT_ENV,
     },
     { nodeArgs },
   );
@@ -213,7 +209,7 @@ await withCleanup(async (defer) => {
   });
   const setup =
     `cold previews of ${(page.length / 1e6).toFixed(1)} MB pages from ${originCount} loopback origins, ` +
-    `${durationMs / 1000} s per level, auth on (client key), rate limit ${RATE_LIMIT}/min, service defaults otherwise`;
+    `${durationMs / 1000} s per level, ${DEPLOYMENT_NOTE}, service defaults otherwise`;
   process.stdout.write(`bench:flood  ${setup}\n`);
   const results: LevelResult[] = [];
   for (const level of levels) {

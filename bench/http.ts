@@ -20,6 +20,7 @@ import { memcachedStats, startMemcached, type MemcachedProcess } from '../test/s
 import { numberFlag, readFlags } from './support/args.js';
 import { largestPages } from './support/corpus.js';
 import { FixtureUpstream } from './support/fixture.js';
+import { BENCH_AUTH, DEPLOYMENT_ENV, DEPLOYMENT_NOTE } from './support/deployment.js';
 import { keepAliveAgent, timedGet } from './support/http-client.js';
 import { startService, withCleanup, type ServiceProcess } from './support/service.js';
 import { writeSummary } from './support/summary.js';
@@ -41,10 +42,6 @@ const rounds = numberFlag(flags, 'rounds', 3);
 const urlCount = numberFlag(flags, 'urls', 5000);
 const memcachedCount = numberFlag(flags, 'memcached', 2);
 
-const API_KEY = 'bench-client-key-5f0c2a9e71';
-const AUTH = { 'x-api-key': API_KEY };
-/** High enough that the limiter counts every request and refuses none. */
-const RATE_LIMIT = '1000000';
 /** Pages the warm set cycles through (different sizes and shapes of real pages). */
 const PAGE_KINDS = 12;
 
@@ -71,7 +68,7 @@ async function load(origin: string, path: () => string, seconds: number): Promis
     url: origin,
     connections,
     duration: seconds,
-    headers: AUTH,
+    headers: BENCH_AUTH,
     requests: [{ setupRequest: (request) => ({ ...request, path: path() }) }],
   });
   return {
@@ -104,7 +101,7 @@ async function warm(
   const worker = async (): Promise<void> => {
     while (next < paths.length) {
       const path = paths[next++];
-      const answer = await timedGet(`${service.origin}${path}`, { agent, headers: AUTH, close: fresh });
+      const answer = await timedGet(`${service.origin}${path}`, { agent, headers: BENCH_AUTH, close: fresh });
       if (answer.status !== 200) throw new Error(`${service.label}: warming ${path} answered ${answer.status}`);
       if (answer.headers['x-cache'] !== 'HIT') misses += 1;
     }
@@ -175,8 +172,7 @@ await withCleanup(async (defer) => {
   const common = {
     ...fixture.serviceEnv(),
     PARSE_WORKERS: '1',
-    API_KEYS: `${API_KEY}:client`,
-    RATE_LIMIT_PER_MINUTE: RATE_LIMIT,
+    ...DEPLOYMENT_ENV,
   };
   const memcachedEnv = { CACHE_STORE: 'memcached', MEMCACHED_SERVERS: memcacheds.map((m) => m.address).join(',') };
   const variants: Variant[] = (
@@ -305,7 +301,7 @@ await withCleanup(async (defer) => {
       ...coldRatios.map((ratio) => ({ ...ratio, label: `cold preview / GET /test, ${ratio.label}` })),
     ],
     notes: [
-      `${urlCount} warm URLs, one picked at random per request; auth on (a client key), rate limit ${RATE_LIMIT}/min`,
+      `${urlCount} warm URLs, one picked at random per request; ${DEPLOYMENT_NOTE}`,
       `${connections} connections, ${warmupSeconds} s warm-up + ${durationSeconds} s per route, median of ${rounds} rounds`,
       'cold: a distinct URL per request (fetched from the loopback fixture, parsed, stored), one run after the hit rounds',
     ],

@@ -19,6 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { numberFlag, readFlags } from './support/args.js';
 import { FixtureUpstream } from './support/fixture.js';
+import { BENCH_AUTH, DEPLOYMENT_ENV, DEPLOYMENT_NOTE } from './support/deployment.js';
 import { keepAliveAgent, timedGet } from './support/http-client.js';
 import { startService, withCleanup, type ServiceProcess } from './support/service.js';
 import { writeSummary } from './support/summary.js';
@@ -34,10 +35,6 @@ const sampleSeconds = numberFlag(flags, 'sample', 5);
 const attackCount = numberFlag(flags, 'attack', 500);
 const only = new Set((flags.only ?? 'defaults,capped,attack').split(',').map((name) => name.trim()));
 
-const API_KEY = 'bench-client-key-5f0c2a9e71';
-const AUTH = { 'x-api-key': API_KEY };
-/** High enough that the limiter counts every request and refuses none. */
-const RATE_LIMIT = '1000000';
 const HEAP_CAP = '--max-old-space-size=512';
 /** The issue's target for the capped run. */
 const PEAK_TARGET_MB = 600;
@@ -127,7 +124,7 @@ async function soak(label: string, service: ServiceProcess, paths: readonly stri
   const worker = async (): Promise<void> => {
     while (next < paths.length) {
       const path = paths[next++];
-      const status = await timedGet(`${service.origin}${path}`, { agent, headers: AUTH, timeoutMs: 60_000 }).then(
+      const status = await timedGet(`${service.origin}${path}`, { agent, headers: BENCH_AUTH, timeoutMs: 60_000 }).then(
         (answer) => String(answer.status),
         () => 'error',
       );
@@ -174,8 +171,7 @@ await withCleanup(async (defer) => {
   defer(() => fixture.stop());
   const env = {
     ...fixture.serviceEnv(),
-    API_KEYS: `${API_KEY}:client`,
-    RATE_LIMIT_PER_MINUTE: RATE_LIMIT,
+    ...DEPLOYMENT_ENV,
     CACHE_STORE: 'memory',
   };
   const pathsOf = (kind: string, count: number, run: string) =>
@@ -239,7 +235,7 @@ await withCleanup(async (defer) => {
     notes: [
       `${previewCount} cold previews of distinct generated pages (~30 KB) at concurrency ${concurrency}; ` +
         `attack: ${attackCount} pages of ${ATTACK_IMAGES} og:image tags`,
-      `memory store at its defaults; auth on (client key), rate limit ${RATE_LIMIT}/min; one process`,
+      `memory store at its defaults; ${DEPLOYMENT_NOTE}; one process`,
       `RSS from /proc every ${sampleSeconds} s; capped runs with ${HEAP_CAP}; target peak <= ${PEAK_TARGET_MB} MB`,
     ],
   });

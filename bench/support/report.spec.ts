@@ -3,6 +3,7 @@ import {
   markdownTable,
   ratioChart,
   ratioTable,
+  ratioText,
   renderReadmeSection,
   renderReport,
   replaceBetween,
@@ -108,6 +109,18 @@ describe('ratios', () => {
         '| bench:event-loop | hit / test | 0.5 | ≥ 0.85 | **missed** |',
       ].join('\n'),
     );
+  });
+
+  it('writes a ratio with two decimals, or two significant digits below 0.1', () => {
+    expect([0.4768663436387805, 1.15, 3.4, 0.5, 0.023811446042926218, 9.275, 0].map(ratioText)).toEqual([
+      '0.48',
+      '1.15',
+      '3.4',
+      '0.5',
+      '0.024',
+      '9.28',
+      '0',
+    ]);
   });
 
   it('charts one bar per ratio, coloured by verdict, with target ticks, as well-formed SVG', () => {

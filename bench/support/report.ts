@@ -81,11 +81,16 @@ function cellText(cell: SummaryCell | undefined): string {
   return String(cell).replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
+/** A number, or a number already written as text (a rounded ratio): right-aligned. */
+function isNumberCell(cell: SummaryCell): boolean {
+  return typeof cell === 'number' || (typeof cell === 'string' && /^-?\d+(\.\d+)?$/.test(cell));
+}
+
 /** A Markdown table of flat rows: the columns are every key, in the order they first appear. */
 export function markdownTable(rows: readonly Record<string, SummaryCell>[]): string {
   if (rows.length === 0) return '_no rows_';
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const numeric = columns.map((column) => rows.every((row) => typeof (row[column] ?? 0) === 'number'));
+  const numeric = columns.map((column) => rows.every((row) => isNumberCell(row[column] ?? 0)));
   const lines = [
     `| ${columns.map((column) => cellText(column)).join(' | ')} |`,
     `| ${numeric.map((isNumber) => (isNumber ? '---:' : '---')).join(' | ')} |`,
@@ -108,6 +113,11 @@ export function chartedRatios(outcomes: readonly BenchOutcome[]): ChartedRatio[]
   );
 }
 
+/** A ratio as a reader reads it: two decimals, or two significant digits below 0.1 (0.48, 1.15, 0.024). */
+export function ratioText(value: number): string {
+  return String(Math.abs(value) >= 0.1 ? Number(value.toFixed(2)) : Number(value.toPrecision(2)));
+}
+
 function targetText(ratio: BenchRatio): string {
   if (ratio.target === undefined) return '–';
   return `${ratio.better === 'lower' ? '≤' : '≥'} ${ratio.target}`;
@@ -126,7 +136,7 @@ export function ratioTable(ratios: readonly ChartedRatio[]): string {
     ratios.map((ratio) => ({
       bench: ratio.bench,
       ratio: ratio.label,
-      value: ratio.value,
+      value: ratioText(ratio.value),
       target: targetText(ratio),
       result: resultText(ratio),
     })),
@@ -202,7 +212,7 @@ export function ratioChart(ratios: readonly ChartedRatio[], title: string): stri
       parts.push(
         `<text x="${left + 14}" y="${y + 18}" fill="${COLOURS.text}">${xml(ratio.label)}</text>`,
         `<rect x="${barLeft}" y="${y + 5}" width="${(end - barLeft).toFixed(1)}" height="18" rx="4" fill="${barColour(ratio)}"/>`,
-        `<text x="${(tick + 7).toFixed(1)}" y="${y + 18}" fill="${COLOURS.text}" font-weight="600">${ratio.value.toFixed(2)}×</text>`,
+        `<text x="${(tick + 7).toFixed(1)}" y="${y + 18}" fill="${COLOURS.text}" font-weight="600">${ratioText(ratio.value)}×</text>`,
       );
       if (ratio.target !== undefined) {
         const targetX = x(ratio.target).toFixed(1);
