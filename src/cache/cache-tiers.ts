@@ -108,6 +108,11 @@ export class CacheTiers {
     return this.levels.map((tier) => tier.keyv);
   }
 
+  /** Whether the stores take a new entry now (the file store does not while its sweep lags far behind). */
+  hasRoom(): boolean {
+    return this.janitor?.hasRoom() ?? true;
+  }
+
   /** Tells the stores an entry was written (the file store's threshold check). */
   noteWrite(): void {
     this.janitor?.noteWrite();

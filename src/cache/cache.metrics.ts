@@ -39,6 +39,13 @@ export const cacheOversize = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Writes not sent because the file store is over its entry bound until its janitor catches up. */
+export const cacheWritesSkippedFull = new Counter({
+  name: 'cache_writes_skipped_full_total',
+  help: 'Cache writes skipped because the file store is 10 % over CACHE_FILE_MAX_ITEMS until its sweep makes room',
+  registers: [metricsRegistry],
+});
+
 /** Leases taken in the shared store: this process loads the entry for every process sharing memcached. */
 export const cacheLeasesTaken = new Counter({
   name: 'cache_leases_taken_total',

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { StoredDataRaw } from 'keyv';
 import { cacheConfig } from '../config/cache.config.js';
 import { CACHE_TUNING, CacheTiers, type CacheTier, type CacheTuning } from './cache-tiers.js';
-import { cacheErrors, cacheOversize, cacheRequests } from './cache.metrics.js';
+import { cacheErrors, cacheOversize, cacheRequests, cacheWritesSkippedFull } from './cache.metrics.js';
 import type { MemcachedAdapter } from './memcached-store.js';
 import { PurgeEpoch } from './purge-epoch.js';
 import { SingleFlight } from './single-flight.js';
@@ -159,10 +159,15 @@ export class FailOpenStore implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Writes `value` to every tier for `ttlMs` (each tier's own cap applies), each write bounded by `timeoutMs`.
-   * @returns whether every tier stored it (`false` when it is too large or a store failed)
+   * @returns whether every tier stored it (`false` when it is too large, the file store is full until its sweep, or a
+   *   store failed)
    */
   async set(key: string, value: unknown, ttlMs: number, timeoutMs = this.tuning.storeTimeoutMs): Promise<boolean> {
     if (!this.fits(key, value, ttlMs)) return false;
+    if (!this.tiers.hasRoom()) {
+      cacheWritesSkippedFull.inc();
+      return false;
+    }
     const stored = await Promise.all(this.tiers.levels.map((tier) => this.write(tier, key, value, ttlMs, timeoutMs)));
     this.tiers.noteWrite();
     return stored.every(Boolean);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { cacheConfig, readCacheConfig } from '../config/cache.config.js';
+import { metricsRegistry } from '../metrics/metrics.registry.js';
 import { CACHE_TUNING, DEFAULT_CACHE_TUNING } from './cache-tiers.js';
 import { FailOpenStore } from './fail-open-store.js';
 import { CacheModule } from './cache.module.js';
@@ -31,6 +32,11 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Prom
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
+
+async function counterValue(name: string): Promise<number> {
+  const metric = await metricsRegistry.getSingleMetricAsString(name);
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metric)?.[1] ?? 0);
+}
 
 describe('file store', () => {
   let dir: string;
@@ -104,6 +110,38 @@ describe('file store', () => {
     await eventually(async () => (await entryFiles(join(dir, 'nested', 'previews'))).length === 5);
     await expect(store.get('lps:k0')).resolves.toBeUndefined();
     await expect(store.get('lps:k7')).resolves.toEqual({ i: 7 });
+  });
+
+  it('has no room once writes since the last sweep pass the bound and its slack, and room again after the sweep', async () => {
+    const { janitor } = fileStore(10);
+    for (let i = 0; i < 10; i++) janitor.noteWrite();
+    expect(janitor.hasRoom()).toBe(true);
+    // The 11th write starts a sweep; until it has counted the directory, this process writes nothing new.
+    janitor.noteWrite();
+    expect(janitor.hasRoom()).toBe(false);
+    await expect(janitor.sweep()).resolves.toMatchObject({ remaining: 0 });
+    expect(janitor.hasRoom()).toBe(true);
+  });
+
+  it('takes no new entry 10 % past CACHE_FILE_MAX_ITEMS until a sweep makes room, and counts what it skipped', async () => {
+    const moduleRef = await startCache({ CACHE_FILE_MAX_ITEMS: '10' });
+    const store = moduleRef.get(FailOpenStore);
+    const previews = join(dir, 'nested', 'previews');
+    const skippedBefore = await counterValue('cache_writes_skipped_full_total');
+    let stored = 0;
+    let most = 0;
+    for (let i = 0; i < 40; i++) {
+      if (await store.set(`lps:bounded${i}`, { i }, 60_000)) stored += 1;
+      most = Math.max(most, (await entryFiles(previews)).length);
+    }
+
+    // However the sweeps and the writes interleave, the directory never holds more than the bound and its slack.
+    expect(most).toBeLessThanOrEqual(11);
+    expect(stored + (await counterValue('cache_writes_skipped_full_total')) - skippedBefore).toBe(40);
+    await eventually(async () => (await entryFiles(previews)).length === 10);
+    // A write refused meanwhile starts the sweep that makes room: writes are taken again.
+    await eventually(() => store.set('lps:after', { after: true }, 60_000));
+    await expect(store.get('lps:after')).resolves.toEqual({ after: true });
   });
 
   it('deletes expired entries that nobody reads', async () => {
