@@ -1,6 +1,6 @@
 import { domainFailure } from '../../test/support/domain-failure.js';
 import { extract } from '../extraction/extract.js';
-import { ADMISSION_BYTES, ParsePool } from './parse-pool.js';
+import { ADMISSION_BYTES, ParsePool, workerExecArgv } from './parse-pool.js';
 import type { ParseTicket } from './page-parser.js';
 
 const SCRIPTED = new URL('../../test/fixtures/workers/scripted.worker.mjs', import.meta.url).href;
@@ -211,5 +211,16 @@ describe('ParsePool', () => {
     // The third page waits 1.2 s for the thread (more than the deadline), then parses in 0.6 s (less than it).
     const results = await Promise.all(['busy:600', 'busy:601', 'busy:602'].map((text) => parse(queued, text)));
     expect(results).toEqual([scripted('busy:600'), scripted('busy:601'), scripted('busy:602')]);
+  });
+});
+
+describe('workerExecArgv', () => {
+  it("keeps the process's flags a worker thread accepts and drops the V8 ones it refuses", () => {
+    const flags = workerExecArgv(['--max-old-space-size=256', '--trace-warnings', '--max-semi-space-size=16']);
+    expect(flags.filter((flag) => flag !== '--no-experimental-require-module')).toEqual(['--trace-warnings']);
+  });
+
+  it('passes an empty list through without trying it', () => {
+    expect(workerExecArgv([]).filter((flag) => flag !== '--no-experimental-require-module')).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Piscina } from 'piscina';
@@ -12,11 +13,41 @@ import { unwatchParsePool, watchParsePool } from './parsing.metrics.js';
 
 const NO_REQUIRE_ESM = '--no-experimental-require-module';
 
-/** The parse threads' flags: the process's own, with require(esm) off where this Node knows the flag. */
-function workerExecArgv(): string[] {
-  return process.allowedNodeEnvironmentFlags.has(NO_REQUIRE_ESM)
-    ? [...process.execArgv, NO_REQUIRE_ESM]
-    : process.execArgv;
+/**
+ * The parse threads' flags: the process's own that a worker thread accepts, with require(esm) off where this Node
+ * knows the flag. A worker refuses V8 and per-process flags in `execArgv` (`node --max-old-space-size=512 dist/main.js`
+ * would not start): those are left to the main thread, where they belong. Node names the refused flags in its error,
+ * so the list is tried once and the named ones are dropped.
+ */
+export function workerExecArgv(parentArgv: readonly string[] = process.execArgv): string[] {
+  const wanted = process.allowedNodeEnvironmentFlags.has(NO_REQUIRE_ESM)
+    ? [...parentArgv, NO_REQUIRE_ESM]
+    : [...parentArgv];
+  if (parentArgv.length === 0) return wanted;
+  try {
+    // A worker that does nothing: the flags are checked before its thread starts, synchronously.
+    void new Worker('', { eval: true, execArgv: wanted, stdout: true, stderr: true }).terminate();
+    return wanted;
+  } catch (error) {
+    const refused = refusedFlags(error);
+    if (refused === undefined) throw error;
+    return wanted.filter((flag) => !refused.has(flag));
+  }
+}
+
+let ownFlags: string[] | undefined;
+
+/** {@link workerExecArgv} of this process, worked out once. */
+function ownWorkerExecArgv(): string[] {
+  ownFlags ??= workerExecArgv();
+  return ownFlags;
+}
+
+/** The flags an ERR_WORKER_INVALID_EXEC_ARGV names (`…invalid execArgv flags: --a=1, --b`), else `undefined`. */
+function refusedFlags(error: unknown): Set<string> | undefined {
+  if ((error as NodeJS.ErrnoException | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') return undefined;
+  const message = (error as Error).message;
+  return new Set(message.slice(message.indexOf(': ') + 2).split(', '));
 }
 
 /**
@@ -136,7 +167,7 @@ export class ParsePool extends PageParser {
       // piscina first tries require() on the worker file and only then import(). On Node 20, require() of an ES
       // module now and then aborts the whole process (an assertion in CreateRequiredModuleFacade): with require(esm)
       // off in the worker, require() fails cleanly and piscina imports the module.
-      execArgv: workerExecArgv(),
+      execArgv: ownWorkerExecArgv(),
     });
     this.pool.on('message', (message: unknown) => {
       const id = (message as Record<string, unknown> | null)?.[PARSE_STARTED];

@@ -30,9 +30,12 @@ export interface StartedService {
   exited: Promise<Exited>;
 }
 
-/** Runs `node dist/main.js` (the built service) with `env` added to a minimal environment. */
-export function startService(env: Record<string, string>): StartedService {
-  const child = spawn(process.execPath, [DIST_MAIN], {
+/**
+ * Runs `node [nodeArgs] dist/main.js` (the built service) with `env` added to a minimal environment.
+ * @param nodeArgs flags for node itself, as a deployment may give them (e.g. `--max-old-space-size=256`)
+ */
+export function startService(env: Record<string, string>, nodeArgs: readonly string[] = []): StartedService {
+  const child = spawn(process.execPath, [...nodeArgs, DIST_MAIN], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
