@@ -1,38 +1,10 @@
-import http from 'node:http';
-import { CountingUpstream, earlyInASecond, until } from './support/counting-upstream.js';
+import { CountingUpstream, earlyInASecond } from './support/counting-upstream.js';
 import { articlePage } from './support/fixture-upstream.js';
 import { startMemcached, type MemcachedProcess } from './support/memcached.js';
-import { freePort, startService, waitForHttp, type StartedService } from './support/processes.js';
+import type { StartedService } from './support/processes.js';
+import { freshRequest, startOnLoopback } from './support/service-logs.js';
 
 const PER_SECOND = 4;
-
-/** One GET on a fresh connection (so that the kernel may hand it to any worker); its status. */
-function getFresh(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      })
-      .on('error', reject);
-  });
-}
-
-/** PIDs of the workers the cluster primary reported listening, from its JSON log lines. */
-function listeningWorkers(service: StartedService): Set<number> {
-  const pids = new Set<number>();
-  for (const line of service.stdout().split('\n')) {
-    try {
-      const entry = JSON.parse(line) as { role?: string; msg?: string; workerPid?: number };
-      if (entry.role === 'primary' && entry.msg === 'worker listening' && entry.workerPid !== undefined) {
-        pids.add(entry.workerPid);
-      }
-    } catch {
-      // Not a log line of the service's (a partial line still being written).
-    }
-  }
-  return pids;
-}
 
 /**
  * The fleet-wide per-origin budget (FETCH_PER_ORIGIN_PER_SECOND), counted at the upstream: several processes that
@@ -43,14 +15,9 @@ describe('FETCH_PER_ORIGIN_PER_SECOND across processes sharing memcached (e2e, t
   let upstream: CountingUpstream;
   const services: StartedService[] = [];
 
+  /** A built service on memcached with the budget; resolves once every worker is listening. */
   const start = async (env: Record<string, string>): Promise<{ service: StartedService; base: string }> => {
-    const port = await freePort();
-    const service = startService({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_DELAY_MS: '0',
-      PARSE_WORKERS: '1',
+    const started = await startOnLoopback({
       RATE_LIMIT_PER_MINUTE: '0',
       CACHE_STORE: 'memcached',
       MEMCACHED_SERVERS: memcached.address,
@@ -60,17 +27,17 @@ describe('FETCH_PER_ORIGIN_PER_SECOND across processes sharing memcached (e2e, t
       FETCH_QUEUE_TIMEOUT_MS: '20000',
       ...env,
     });
-    services.push(service);
-    const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/test`, 15_000);
-    return { service, base };
+    services.push(started.service);
+    return started;
   };
 
   /** `count` cold previews of distinct URLs (a cache-busting query) on one origin, all at once. */
   const burst = (base: string, count: number, tag: string): Promise<number[]> =>
     Promise.all(
       Array.from({ length: count }, (_, i) =>
-        getFresh(`${base}/v1/previews?url=${encodeURIComponent(upstream.url('/page?v=' + tag + '-' + String(i)))}`),
+        freshRequest(
+          `${base}/v1/previews?url=${encodeURIComponent(upstream.url('/page?v=' + tag + '-' + String(i)))}`,
+        ).then((answer) => answer.status),
       ),
     );
 
@@ -105,8 +72,7 @@ describe('FETCH_PER_ORIGIN_PER_SECOND across processes sharing memcached (e2e, t
   });
 
   it('holds across two worker processes (WEB_CONCURRENCY=2)', async () => {
-    const { service, base } = await start({ WEB_CONCURRENCY: '2' });
-    await until(() => listeningWorkers(service).size === 2, 15_000, 'both workers listening');
+    const { base } = await start({ WEB_CONCURRENCY: '2' });
     await earlyInASecond();
     const statuses = await burst(base, 24, 'cluster');
     expect(statuses).toEqual(Array.from({ length: 24 }, () => 200));
